@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Entry point of the `deja` command; the CLI itself is compiled TypeScript in dist/.
+import { existsSync } from 'node:fs';
+
+const entry = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('deja: not built yet; run `npm ci` (or `npm run build`) in the deja folder first\n');
+  process.exit(2);
+}
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,43 @@
+/** Plain-text rendering of summaries and tables for the terminal. */
+import type { RunSummary } from '../record/summary.js';
+
+export const integer = (n: number): string => Math.round(n).toLocaleString('en-US');
+export const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;
+export const fixed = (x: number | null, digits = 6): string => (x === null ? '-' : Number.isInteger(x) ? String(x) : x.toFixed(digits));
+
+/** Left-aligned first column, right-aligned others. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function formatSummary(s: RunSummary, outDir?: string): string {
+  const c = s.cache;
+  const lines = [
+    `deja: ${s.name} (${s.domain}), seed ${s.seed}, ${s.workers === 0 ? 'inline' : `${s.workers} worker${s.workers === 1 ? '' : 's'}`}, cache ${c.enabled ? 'on' : 'off'}`,
+    `  stopped by     ${s.stopReason} after ${s.wallSeconds.toFixed(1)} s`,
+    `  proposals      ${integer(s.proposals)} (${s.proposalsPerSecond.toFixed(1)}/s)`,
+    `  evaluations    ${integer(s.evaluations)} (${s.evaluationsPerSecond.toFixed(1)}/s)${s.failed ? `, ${integer(s.failed)} failed` : ''}`,
+  ];
+  if (c.enabled) {
+    lines.push(
+      `  cache          ${integer(c.misses)} misses, ${integer(c.partialHits)} partial hits, ${integer(c.fullHits)} full hits, ${integer(c.inFlightJoins)} in-flight joins`,
+      `  hit rate       ${percent(c.hitRate)} of proposals cost no evaluation; ${integer(c.size)} hashes cached`,
+      `  cost           ${s.evaluationCost.toFixed(2)} paid, ${c.costSaved.toFixed(2)} saved`,
+    );
+  } else {
+    lines.push(`  cost           ${s.evaluationCost.toFixed(2)} paid`);
+  }
+  if (s.best) {
+    lines.push(`  best fitness   ${fixed(s.best.fitness)} (candidate #${s.best.id})`, `  best           ${truncate(s.best.description, 200)}`);
+  } else {
+    lines.push('  best           none (every evaluation failed)');
+  }
+  if (outDir) lines.push(`  written to     ${outDir}`);
+  return lines.join('\n');
+}

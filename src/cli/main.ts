@@ -1,0 +1,86 @@
+/** The `deja` command line: a thin layer over the library. */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { BUILTIN_DOMAINS } from '../domain/builtin.js';
+import { DomainInputError } from '../domain/domain.js';
+import { ExperimentError } from '../experiment/load-experiment.js';
+import { SearchSpaceError } from '../search/searcher.js';
+import { CliError } from './cli-error.js';
+import { hashCommand } from './hash-command.js';
+import { runCommand } from './run-command.js';
+import { statsCommand } from './stats-command.js';
+
+const USER_ERRORS = [CliError, ExperimentError, DomainInputError, SearchSpaceError];
+
+function nonNegativeInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} expects a whole number >= 0, got "${value}"`);
+    return n;
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('deja')
+    .description('Evolutionary AutoML search with unified functional hashing: never pay twice for the same function.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`deja: ${text.replace(/^error: /, '')}`) });
+
+  program
+    .command('run')
+    .description('run a search experiment; writes config.json, events.jsonl and summary.json to --out')
+    .argument('<experiment>', 'experiment file (JSON), e.g. experiments/feynman-I.6.2a.json')
+    .option('--out <dir>', 'run folder (default runs/<name>-<time>)')
+    .option('--seed <n>', 'override the seed', nonNegativeInt('--seed'))
+    .option('--workers <n>', 'evaluation threads; 0 evaluates inline', nonNegativeInt('--workers'))
+    .addOption(new Option('--max-evals <n>', 'override budget.maxEvaluations').argParser(nonNegativeInt('--max-evals')))
+    .option('--no-cache', 'evaluate every proposal (the baseline without functional hashing)')
+    .option('--no-progress', 'no live progress line')
+    .option('--json', 'print the summary as JSON')
+    .option('--force', 'overwrite an existing run in --out')
+    .action(runCommand);
+
+  program
+    .command('stats')
+    .description('print the cache statistics of a run folder')
+    .argument('<dir>', 'a folder written by deja run')
+    .option('--json', 'print JSON')
+    .option('--top <n>', 'equivalence classes to show', nonNegativeInt('--top'), 5)
+    .action(statsCommand);
+
+  program
+    .command('hash')
+    .description('print a candidate\'s functional hash (16 hex digits)')
+    .argument('<domain>', 'built-in domain name or path to a domain module')
+    .option('--candidate <file>', 'candidate JSON file')
+    .option('--expr <text>', 'candidate in the domain\'s text form (e.g. "x0 + x0" for symbolic)')
+    .option('--options <json>', 'domain options as JSON (as domainOptions in an experiment)')
+    .option('--mantissa-bits <n>', 'mantissa bits kept before hashing', nonNegativeInt('--mantissa-bits'))
+    .action(hashCommand);
+
+  program
+    .command('domains')
+    .description('list the built-in domains')
+    .action(() => {
+      const width = Math.max(...BUILTIN_DOMAINS.map((d) => d.name.length));
+      for (const d of BUILTIN_DOMAINS) process.stdout.write(`${d.name.padEnd(width)}  ${d.description}\n`);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (USER_ERRORS.some((E) => error instanceof E)) {
+      process.stderr.write(`deja: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,52 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDomain } from '../domain/load-domain.js';
+import { computeRunStats, readEvents } from '../record/run-stats.js';
+import type { RunSummary } from '../record/summary.js';
+import { CliError } from './cli-error.js';
+import { fixed, integer, percent, table, truncate } from './format.js';
+
+export interface StatsCommandOptions {
+  json?: boolean;
+  top: number;
+}
+
+/** Describes class members with the run's own domain when it can be loaded; raw JSON otherwise. */
+async function describer(dir: string): Promise<(candidate: unknown) => string> {
+  try {
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { domain: string; domainOptions: Record<string, unknown> };
+    const domain = await loadDomain({ spec: config.domain, options: config.domainOptions ?? {} });
+    return (candidate) => domain.describe(candidate);
+  } catch {
+    return (candidate) => JSON.stringify(candidate);
+  }
+}
+
+export async function statsCommand(dir: string, options: StatsCommandOptions): Promise<void> {
+  const eventsPath = join(dir, 'events.jsonl');
+  if (!existsSync(eventsPath)) throw new CliError(`stats: ${dir} has no events.jsonl; give the folder a \`deja run --out\` wrote`);
+  const stats = computeRunStats(readEvents(eventsPath), options.top);
+  const summaryPath = join(dir, 'summary.json');
+  const summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary) : undefined;
+  if (options.json) {
+    process.stdout.write(JSON.stringify({ ...stats, summary: summary ?? null }, null, 2) + '\n');
+    return;
+  }
+  const describe = await describer(dir);
+  const lines: string[] = [];
+  lines.push(summary
+    ? `${summary.name} (${summary.domain}), seed ${summary.seed}, cache ${summary.cache.enabled ? 'on' : 'off'}, stopped by ${summary.stopReason} after ${summary.wallSeconds.toFixed(1)} s`
+    : `${dir}: no summary.json (the run did not finish); statistics from events.jsonl`);
+  lines.push('');
+  lines.push(table(['outcome', 'proposals', 'share', 'eval cost'], stats.outcomes.map((r) => [r.outcome, integer(r.count), percent(r.share), r.cost.toFixed(2)])));
+  lines.push('');
+  lines.push(`proposals ${integer(stats.proposals)}, evaluations ${integer(stats.evaluations)}, failed ${integer(stats.failed)}, hit rate ${percent(stats.hitRate)}, distinct hashes ${integer(stats.distinctHashes)}, best fitness ${fixed(stats.bestFitness)}`);
+  if (summary?.cache.enabled) lines.push(`cache size ${integer(summary.cache.size)}, cost saved ${summary.cache.costSaved.toFixed(2)} (evaluation cost paid ${summary.evaluationCost.toFixed(2)})`);
+  if (stats.largestClasses.length > 0) {
+    lines.push('', `largest equivalence classes (proposals sharing one functional hash):`);
+    lines.push(table(['hash', 'proposals', 'distinct', 'fitness', 'members'], stats.largestClasses.map((c) => [
+      c.hash, integer(c.proposals), integer(c.distinct), fixed(c.fitness, 4), truncate(c.members.map(describe).join('  |  '), 100),
+    ])));
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}

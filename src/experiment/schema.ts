@@ -1,0 +1,76 @@
+/**
+ * The experiment file: what to search, how, and for how long. Validated with
+ * zod; unknown keys are errors, because a typo silently ignored is a wasted run.
+ */
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { SEARCH_ALGORITHMS } from '../search/create-searcher.js';
+
+export const SearchSchema = z.strictObject({
+  algorithm: z.enum(SEARCH_ALGORITHMS).default('regularized-evolution'),
+  populationSize: z.int().positive().default(100),
+  tournamentSize: z.int().positive().default(10),
+  maxMutationTries: z.int().positive().default(1000),
+});
+
+export const BudgetSchema = z
+  .strictObject({
+    maxEvaluations: z.int().positive().optional(),
+    /** Proposals include cache hits; defaults to 100 x maxEvaluations so a converged search cannot spin forever on hits. */
+    maxProposals: z.int().positive().optional(),
+    maxWallSeconds: z.number().positive().optional(),
+    /** Summed evaluation cost, in the domain's unit (wall seconds unless the domain reports its own). */
+    maxCost: z.number().positive().optional(),
+    /** Stop as soon as a fitness at least this high is found. */
+    targetFitness: z.number().optional(),
+  })
+  .refine((b) => b.maxEvaluations !== undefined || b.maxProposals !== undefined || b.maxWallSeconds !== undefined || b.maxCost !== undefined, {
+    message: 'set at least one of maxEvaluations, maxProposals, maxWallSeconds, maxCost',
+  });
+
+export const CacheSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  capacity: z.int().positive().default(100_000),
+  maxEvalsPerHash: z.int().positive().default(1),
+  forgetProbability: z.number().min(0).max(1).default(0),
+  /** Mantissa bits kept before hashing; defaults to the domain's own choice, else 24. */
+  mantissaBits: z.int().min(0).max(52).optional(),
+});
+
+export const RecordSchema = z.strictObject({
+  /** Write each candidate into events.jsonl (turn off for very long runs of large candidates). */
+  candidates: z.boolean().default(true),
+});
+
+export const ExperimentSchema = z.strictObject({
+  name: z.string().min(1).default('experiment'),
+  description: z.string().optional(),
+  domain: z.string().min(1),
+  domainOptions: z.record(z.string(), z.unknown()).default({}),
+  search: SearchSchema.prefault({}),
+  budget: BudgetSchema,
+  cache: CacheSchema.prefault({}),
+  record: RecordSchema.prefault({}),
+  /** Evaluation threads; 0 evaluates inline in the main thread. */
+  workers: z.int().min(0).max(1024).default(() => availableParallelism()),
+  seed: z.int().min(0).max(2 ** 32 - 1).default(0),
+  evalTimeoutSeconds: z.number().positive().default(600),
+});
+
+export type ExperimentInput = z.input<typeof ExperimentSchema>;
+export type Experiment = z.output<typeof ExperimentSchema>;
+export type Budget = z.output<typeof BudgetSchema>;
+export type CacheSettings = z.output<typeof CacheSchema>;
+
+/** One line per problem: `search.populationSize: Too small: expected number to be >0`. */
+export function formatSchemaError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+      if (issue.code === 'unrecognized_keys') {
+        return `${path}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      }
+      return `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}

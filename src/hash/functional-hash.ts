@@ -1,0 +1,58 @@
+/**
+ * The functional hash: quantized probe outputs, hashed with xxHash64 under a
+ * key that names the domain, its version and its probe configuration, so two
+ * domains (or two probe set-ups of one domain) never share cache keys.
+ */
+import xxhash from 'xxhash-wasm';
+import { DEFAULT_MANTISSA_BITS, checkMantissaBits, quantizeInto } from './quantize.js';
+
+/** Everything besides the probe outputs that a hash depends on. */
+export interface HashKeySpec {
+  domain: string;
+  version: string;
+  probeKey?: string;
+  mantissaBits?: number;
+}
+
+/** Bump when the byte layout below changes: every stored hash changes with it. */
+export const HASH_FORMAT_VERSION = 1;
+
+export type ProbeHashFn = (probeOutputs: ArrayLike<number>) => string;
+
+export interface FunctionalHasher {
+  /** A hash function bound to one key: call it once per candidate. */
+  forKey(spec: HashKeySpec): ProbeHashFn;
+}
+
+type XxHashApi = Awaited<ReturnType<typeof xxhash>>;
+let apiPromise: Promise<XxHashApi> | undefined;
+
+export function keyHeader(spec: HashKeySpec): string {
+  const bits = spec.mantissaBits ?? DEFAULT_MANTISSA_BITS;
+  return `deja-fh${HASH_FORMAT_VERSION}|${spec.domain}|${spec.version}|${spec.probeKey ?? ''}|m${bits}`;
+}
+
+export function formatHash(value: bigint): string {
+  return value.toString(16).padStart(16, '0');
+}
+
+export async function createFunctionalHasher(): Promise<FunctionalHasher> {
+  // The wasm module is compiled once per thread and shared: it is stateless.
+  apiPromise ??= xxhash();
+  const api = await apiPromise;
+  let scratch = new Float64Array(1024);
+  return {
+    forKey(spec) {
+      const bits = spec.mantissaBits ?? DEFAULT_MANTISSA_BITS;
+      checkMantissaBits(bits);
+      // The key is folded in as the seed of the data hash: same bytes, other key, other hash.
+      const seed = api.h64Raw(new TextEncoder().encode(keyHeader(spec)), 0n);
+      return (outputs) => {
+        if (scratch.length < outputs.length) scratch = new Float64Array(Math.max(outputs.length, scratch.length * 2));
+        const words = quantizeInto(outputs, bits, scratch);
+        const bytes = new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
+        return formatHash(api.h64Raw(bytes, seed));
+      };
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Quantization of probe outputs before hashing.
+ *
+ * Float results of two algebraically equal computations differ in their last
+ * bits; truncating the mantissa to its top `mantissaBits` bits makes them
+ * collide, while real differences survive. Special values get one canonical
+ * bit pattern each: every NaN payload becomes the quiet NaN, -0 becomes +0,
+ * infinities keep their sign.
+ */
+export const DEFAULT_MANTISSA_BITS = 24;
+
+const CANONICAL_NAN_HIGH = 0x7ff80000;
+// The engine targets little-endian hosts (every platform Node ships for), where
+// the high word of a float64 is the second 32-bit word.
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+if (!LITTLE_ENDIAN) throw new Error('deja hashes float64 bit patterns and needs a little-endian host');
+
+export function checkMantissaBits(bits: number): void {
+  if (!Number.isInteger(bits) || bits < 0 || bits > 52) {
+    throw new RangeError(`mantissaBits: expected an integer from 0 to 52, got ${bits}`);
+  }
+}
+
+/**
+ * Writes the quantized form of `values` into `out` (length >= values.length)
+ * and returns the 32-bit view of `out` for hashing. Pure aside from `out`.
+ */
+export function quantizeInto(values: ArrayLike<number>, mantissaBits: number, out: Float64Array): Uint32Array {
+  checkMantissaBits(mantissaBits);
+  const n = values.length;
+  const words = new Uint32Array(out.buffer, out.byteOffset, out.length * 2);
+  const dropped = 52 - mantissaBits;
+  // Masks for the low word (bits 0-31 of the mantissa) and the high word (bits 32-51).
+  const lowMask = dropped >= 32 ? 0 : (0xffffffff << dropped) >>> 0;
+  const highMask = dropped <= 32 ? 0xffffffff : (0xffffffff << (dropped - 32)) >>> 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    const lo = 2 * i;
+    const hi = lo + 1;
+    if (v !== v) {
+      words[lo] = 0;
+      words[hi] = CANONICAL_NAN_HIGH;
+    } else if (v === 0) {
+      words[lo] = 0;
+      words[hi] = 0;
+    } else {
+      out[i] = v;
+      words[lo] &= lowMask;
+      words[hi] &= highMask; // sign and exponent sit above bit 20 of the high word: never masked
+    }
+  }
+  return words.subarray(0, 2 * n);
+}
+
+/** Convenience form that allocates: the quantized values as float64. */
+export function quantize(values: ArrayLike<number>, mantissaBits = DEFAULT_MANTISSA_BITS): Float64Array {
+  const out = new Float64Array(values.length);
+  quantizeInto(values, mantissaBits, out);
+  return out;
+}

@@ -1,0 +1,30 @@
+/** One line of events.jsonl: what happened to one proposed candidate. */
+import type { MetricValue } from '../domain/domain.js';
+import type { FailureKind } from '../workers/evaluation-task.js';
+
+export const CACHE_OUTCOMES = ['miss', 'partial-hit', 'full-hit', 'in-flight-join', 'failed'] as const;
+export type CacheOutcome = (typeof CACHE_OUTCOMES)[number];
+
+export interface SearchEvent<C = unknown> {
+  id: number;
+  parentId: number | null;
+  /** Functional hash, 16 hex digits; null when the cache is off (nothing is probed). */
+  hash: string | null;
+  outcome: CacheOutcome;
+  /** The fitness the searcher saw (the cached mean on hits); null when failed. */
+  fitness: number | null;
+  /** Evaluation cost paid for this candidate (0 for full hits and joins). */
+  cost: number;
+  probeMs: number;
+  /** Wall time of this candidate's own evaluation; null when it was not evaluated. */
+  evalMs: number | null;
+  /** Seconds since the run started. */
+  proposedAt: number;
+  settledAt: number;
+  /** For a join: the id whose evaluation it waited for. */
+  joined?: number;
+  failure?: FailureKind;
+  error?: string;
+  metrics?: Record<string, MetricValue>;
+  candidate?: C;
+}

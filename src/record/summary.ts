@@ -1,0 +1,50 @@
+/** summary.json: the result of a run, written at its end (also after Ctrl-C). */
+export interface CacheSummary {
+  enabled: boolean;
+  misses: number;
+  partialHits: number;
+  fullHits: number;
+  inFlightJoins: number;
+  /** (full hits + in-flight joins) / cache lookups: the share of proposals that cost no evaluation. */
+  hitRate: number;
+  size: number;
+  /** Evaluation cost the hits and joins did not pay (the stored mean cost of what they matched). */
+  costSaved: number;
+  forgotten: number;
+}
+
+export interface BestSummary<C = unknown> {
+  id: number;
+  fitness: number;
+  candidate: C;
+  description: string;
+  metrics?: Record<string, unknown>;
+}
+
+export type StopReason = 'max-evaluations' | 'max-proposals' | 'max-wall-seconds' | 'max-cost' | 'target-fitness' | 'interrupted';
+
+export interface RunSummary<C = unknown> {
+  name: string;
+  domain: string;
+  seed: number;
+  workers: number;
+  /** Real evaluations run (misses and partial hits), failed ones included. */
+  evaluations: number;
+  proposals: number;
+  failed: number;
+  cache: CacheSummary;
+  /** Summed cost of the evaluations run, in the domain's unit. */
+  evaluationCost: number;
+  best: BestSummary<C> | null;
+  wallSeconds: number;
+  evaluationsPerSecond: number;
+  proposalsPerSecond: number;
+  /** Main-thread seconds spent probing and hashing. */
+  probeSeconds: number;
+  stopReason: StopReason;
+}
+
+export function hitRate(c: { misses: number; partialHits: number; fullHits: number; inFlightJoins: number }): number {
+  const lookups = c.misses + c.partialHits + c.fullHits + c.inFlightJoins;
+  return lookups === 0 ? 0 : (c.fullHits + c.inFlightJoins) / lookups;
+}

@@ -1,0 +1,45 @@
+/**
+ * The message that crosses into an evaluation worker and the outcome that
+ * comes back: plain data, so it survives structured cloning.
+ */
+import type { EvalResult, MetricValue } from '../domain/domain.js';
+
+/** How a worker finds its domain: a built-in name or an absolute module path, plus the options for its factory. */
+export interface DomainRef {
+  spec: string;
+  options: Record<string, unknown>;
+}
+
+export interface EvaluationTask {
+  domain: DomainRef;
+  candidate: unknown;
+  seed: number;
+  /**
+   * Set to 1 by the worker once its domain is loaded and the evaluation begins,
+   * so the timeout measures the evaluation, not a fresh worker's start-up.
+   */
+  started?: Int32Array;
+}
+
+export type FailureKind = 'error' | 'timeout' | 'crash' | 'invalid-fitness' | 'cancelled';
+
+export type EvaluationOutcome =
+  | { ok: true; fitness: number; metrics?: Record<string, MetricValue>; cost?: number; wallMs: number }
+  | { ok: false; kind: FailureKind; error: string; wallMs: number };
+
+/** Checks what a domain's evaluate returned; a NaN or missing fitness is a failure, not a result. */
+export function checkEvalResult(result: EvalResult | undefined, wallMs: number): EvaluationOutcome {
+  const fitness = result?.fitness;
+  if (typeof fitness !== 'number' || !Number.isFinite(fitness)) {
+    return { ok: false, kind: 'invalid-fitness', error: `evaluate returned fitness ${String(fitness)}; expected a finite number`, wallMs };
+  }
+  if (result!.cost !== undefined && !(Number.isFinite(result!.cost) && result!.cost >= 0)) {
+    return { ok: false, kind: 'invalid-fitness', error: `evaluate returned cost ${String(result!.cost)}; expected a finite number >= 0`, wallMs };
+  }
+  return { ok: true, fitness, metrics: result!.metrics, cost: result!.cost, wallMs };
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}

@@ -1,0 +1,10 @@
+/** Where evaluations run: a pool of worker threads, or inline in the calling thread. */
+import type { EvaluationOutcome, EvaluationTask } from './evaluation-task.js';
+
+export interface Evaluator {
+  /** Never rejects: failures, timeouts and crashes come back as `ok: false` outcomes. */
+  evaluate(task: EvaluationTask, timeoutMs: number): Promise<EvaluationOutcome>;
+  /** Cancels every running evaluation (they resolve as `cancelled`). */
+  cancelAll(): void;
+  close(): Promise<void>;
+}

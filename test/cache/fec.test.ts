@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FunctionalEquivalenceCache } from '../../src/cache/fec.js';
+import { createRng } from '../../src/random/rng.js';
+
+const plain = () => new FunctionalEquivalenceCache<string>({ capacity: 100, maxEvalsPerHash: 1, forgetProbability: 0 });
+
+describe('functional equivalence cache', () => {
+  it('misses, then full-hits with the stored fitness', () => {
+    const fec = plain();
+    assert.equal(fec.lookup('a', 'first').outcome, 'miss');
+    fec.complete('a', 0.5, 10);
+    const hit = fec.lookup('a', 'second');
+    assert.equal(hit.outcome, 'full-hit');
+    assert.equal(hit.outcome === 'full-hit' && hit.entry.fitness, 0.5);
+    assert.deepEqual({ ...fec.stats() }, { misses: 1, partialHits: 0, fullHits: 1, inFlightJoins: 0, failures: 0, forgotten: 0, costSaved: 10, size: 1 });
+  });
+
+  it('joins a lookup of a hash in flight and hands its waiters back on completion', () => {
+    const fec = plain();
+    fec.lookup('a', 'owner');
+    assert.equal(fec.lookup('a', 'w1').outcome, 'in-flight-join');
+    assert.equal(fec.lookup('a', 'w2').outcome, 'in-flight-join');
+    assert.equal(fec.lookup('b', 'other').outcome, 'miss');
+    const { entry, waiters } = fec.complete('a', 0.9, 4);
+    assert.deepEqual(waiters, ['w1', 'w2']);
+    assert.equal(entry.fitness, 0.9);
+    assert.equal(fec.stats().inFlightJoins, 2);
+    assert.equal(fec.stats().costSaved, 8);
+    assert.equal(fec.inFlightCount, 1);
+  });
+
+  it('stores nothing for a failed evaluation and returns its waiters to fail too', () => {
+    const fec = plain();
+    fec.lookup('a', 'owner');
+    fec.lookup('a', 'w1');
+    assert.deepEqual(fec.fail('a'), ['w1']);
+    assert.equal(fec.stats().failures, 1);
+    assert.equal(fec.lookup('a', 'retry').outcome, 'miss');
+  });
+
+  it('aggregates up to maxEvalsPerHash evaluations as partial hits with a running mean', () => {
+    const fec = new FunctionalEquivalenceCache<string>({ capacity: 10, maxEvalsPerHash: 3, forgetProbability: 0 });
+    assert.equal(fec.lookup('a', '1').outcome, 'miss');
+    fec.complete('a', 1, 1);
+    const second = fec.lookup('a', '2');
+    assert.equal(second.outcome, 'partial-hit');
+    assert.equal(fec.complete('a', 2, 3).entry.fitness, 1.5);
+    assert.equal(fec.lookup('a', '3').outcome, 'partial-hit');
+    const third = fec.complete('a', 6, 2).entry;
+    assert.deepEqual(third, { fitness: 3, evaluations: 3, meanCost: 2 });
+    const full = fec.lookup('a', '4');
+    assert.equal(full.outcome, 'full-hit');
+    assert.equal(fec.stats().partialHits, 2);
+    assert.equal(fec.stats().costSaved, 2);
+  });
+
+  it('forgets a key after a full hit with forgetProbability', () => {
+    const fec = new FunctionalEquivalenceCache<string>({ capacity: 10, maxEvalsPerHash: 1, forgetProbability: 1, rng: createRng(1) });
+    fec.lookup('a', '1');
+    fec.complete('a', 1, 1);
+    assert.equal(fec.lookup('a', '2').outcome, 'full-hit');
+    assert.equal(fec.lookup('a', '3').outcome, 'miss');
+    assert.equal(fec.stats().forgotten, 1);
+  });
+
+  it('forgets about the requested share of keys, reproducibly', () => {
+    const run = () => {
+      const fec = new FunctionalEquivalenceCache<number>({ capacity: 10_000, maxEvalsPerHash: 1, forgetProbability: 0.1, rng: createRng(7) });
+      for (let i = 0; i < 2000; i++) {
+        fec.lookup(`h${i}`, i);
+        fec.complete(`h${i}`, i, 1);
+        fec.lookup(`h${i}`, i);
+      }
+      return fec.stats().forgotten;
+    };
+    const forgotten = run();
+    assert.ok(forgotten > 140 && forgotten < 260, `forgot ${forgotten} of 2000`);
+    assert.equal(run(), forgotten);
+  });
+
+  it('evicts the least recently used hash beyond its capacity', () => {
+    const fec = new FunctionalEquivalenceCache<string>({ capacity: 2, maxEvalsPerHash: 1, forgetProbability: 0 });
+    for (const h of ['a', 'b']) {
+      fec.lookup(h, h);
+      fec.complete(h, 1, 1);
+    }
+    assert.equal(fec.lookup('a', 'again').outcome, 'full-hit'); // a is now most recent
+    fec.lookup('c', 'c');
+    fec.complete('c', 1, 1);
+    assert.equal(fec.size, 2);
+    assert.equal(fec.lookup('b', 'b2').outcome, 'miss');
+  });
+
+  it('rejects impossible settings with the field name', () => {
+    assert.throws(() => new FunctionalEquivalenceCache({ capacity: 0, maxEvalsPerHash: 1, forgetProbability: 0 }), /cache\.capacity/);
+    assert.throws(() => new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 0, forgetProbability: 0 }), /cache\.maxEvalsPerHash/);
+    assert.throws(() => new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 1, forgetProbability: 2 }), /cache\.forgetProbability/);
+    assert.throws(() => new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 1, forgetProbability: 0.5 }), /rng/);
+  });
+
+  it('refuses to complete a hash that is not in flight', () => {
+    assert.throws(() => plain().complete('nope', 1, 1), /not in flight/);
+  });
+});

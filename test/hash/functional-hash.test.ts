@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import xxhash from 'xxhash-wasm';
+import { createFunctionalHasher, keyHeader } from '../../src/hash/functional-hash.js';
+
+const key = { domain: 'golden', version: '1' };
+const ramp = Array.from({ length: 64 }, (_, i) => Math.sin(i) * 10 ** ((i % 7) - 3));
+
+describe('functional hash', () => {
+  it('uses standard xxHash64 (published vector for empty input, seed 0)', async () => {
+    const { h64Raw } = await xxhash();
+    assert.equal(h64Raw(new Uint8Array(0), 0n).toString(16), 'ef46db3751d8e999');
+  });
+
+  // Golden vectors: a change here changes every stored hash. If it is intended,
+  // bump HASH_FORMAT_VERSION (or the domain's version) and update these.
+  it('matches the golden vectors of hash format 1', async () => {
+    const h = await createFunctionalHasher();
+    assert.equal(h.forKey(key)([]), '61e75cfc85efd19e');
+    assert.equal(h.forKey(key)([1]), '30be725506841f42');
+    assert.equal(h.forKey(key)([Number.NaN, -0, Infinity, -Infinity]), '3bb38f999d9d4647');
+    assert.equal(h.forKey(key)(ramp), 'c4e10171d8d5a936');
+    assert.equal(h.forKey({ ...key, mantissaBits: 8 })(ramp), 'bcc464d21119abd9');
+    assert.equal(h.forKey({ ...key, probeKey: 'p=1' })([1]), '39e7977b7edb6905');
+  });
+
+  it('prints 16 lowercase hex digits', async () => {
+    const h = await createFunctionalHasher();
+    for (let i = 0; i < 50; i++) assert.match(h.forKey(key)([i, i * 0.5]), /^[0-9a-f]{16}$/);
+  });
+
+  it('separates domains, versions, probe configurations and mantissa settings', async () => {
+    const h = await createFunctionalHasher();
+    const values = [1, 2, 3];
+    const hashes = new Set([
+      h.forKey(key)(values),
+      h.forKey({ ...key, domain: 'other' })(values),
+      h.forKey({ ...key, version: '2' })(values),
+      h.forKey({ ...key, probeKey: 'seed=2' })(values),
+      h.forKey({ ...key, mantissaBits: 23 })(values),
+    ]);
+    assert.equal(hashes.size, 5);
+    assert.notEqual(keyHeader(key), keyHeader({ ...key, probeKey: '' , domain: 'golden|1' }));
+  });
+
+  it('hashes equal functions equally and different ones differently', async () => {
+    const hash = (await createFunctionalHasher()).forKey(key);
+    assert.equal(hash([0.1 + 0.2, -0]), hash(new Float64Array([0.3, 0])));
+    assert.notEqual(hash([1, 2]), hash([2, 1]));
+    assert.notEqual(hash([1]), hash([1, 0]));
+    assert.notEqual(hash([1]), hash([-1]));
+  });
+
+  it('handles long probe vectors and reuses its scratch buffer safely', async () => {
+    const hash = (await createFunctionalHasher()).forKey(key);
+    const long = Float64Array.from({ length: 4096 }, (_, i) => Math.cos(i));
+    const first = hash(long);
+    hash([5]);
+    assert.equal(hash(long), first);
+    assert.equal(hash(Array.from(long)), first);
+  });
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { quantize, quantizeInto } from '../../src/hash/quantize.js';
+
+const bits = (x: number) => {
+  const f = new Float64Array([x]);
+  const w = new Uint32Array(f.buffer);
+  return [w[1], w[0]];
+};
+
+describe('quantize', () => {
+  it('gives every NaN payload one canonical pattern', () => {
+    const weird = new Float64Array(1);
+    new Uint32Array(weird.buffer).set([0xdeadbeef, 0xfff12345]); // negative NaN with a payload
+    assert.ok(Number.isNaN(weird[0]));
+    const [a, b] = [quantize([Number.NaN], 24), quantize(weird, 24)];
+    assert.deepEqual(bits(a[0]), bits(b[0]));
+    assert.deepEqual(bits(a[0]), [0x7ff80000, 0]);
+  });
+
+  it('makes -0 and +0 equal', () => {
+    assert.deepEqual(bits(quantize([-0])[0]), bits(quantize([0])[0]));
+    assert.ok(Object.is(quantize([-0])[0], 0));
+  });
+
+  it('keeps infinities and their sign', () => {
+    const q = quantize([Infinity, -Infinity], 0);
+    assert.equal(q[0], Infinity);
+    assert.equal(q[1], -Infinity);
+  });
+
+  it('merges values that differ only below the kept mantissa bits', () => {
+    assert.equal(quantize([1 + 1e-13], 24)[0], quantize([1], 24)[0]);
+    assert.equal(quantize([Math.PI * (1 + 1e-12)], 24)[0], quantize([Math.PI], 24)[0]);
+  });
+
+  it('keeps differences above the kept mantissa bits', () => {
+    assert.notEqual(quantize([1 + 2 ** -20], 24)[0], quantize([1], 24)[0]);
+    assert.notEqual(quantize([1.5], 1)[0], quantize([1], 1)[0]);
+  });
+
+  it('truncates towards zero magnitude, keeping the sign', () => {
+    assert.equal(quantize([1.999], 0)[0], 1);
+    assert.equal(quantize([-1.999], 0)[0], -1);
+    assert.equal(quantize([-1.75], 1)[0], -1.5);
+  });
+
+  it('keeps every bit at 52 and only sign and exponent at 0', () => {
+    const x = 0.1 + 0.2;
+    assert.equal(quantize([x], 52)[0], x);
+    assert.equal(quantize([3], 0)[0], 2);
+    assert.equal(quantize([0.7], 0)[0], 0.5);
+  });
+
+  it('handles the low/high word boundary exactly (20 and 21 bits)', () => {
+    const x = 1 + 2 ** -20 + 2 ** -21 + 2 ** -40;
+    assert.equal(quantize([x], 20)[0], 1 + 2 ** -20);
+    assert.equal(quantize([x], 21)[0], 1 + 2 ** -20 + 2 ** -21);
+    assert.equal(quantize([x], 40)[0], x);
+    assert.equal(quantize([x], 39)[0], 1 + 2 ** -20 + 2 ** -21);
+  });
+
+  it('truncates subnormals too', () => {
+    const tiny = 5e-324 * 7; // subnormal with mantissa 7
+    assert.equal(quantize([tiny], 52)[0], tiny);
+    assert.equal(quantize([tiny], 50)[0], 4 * 5e-324);
+  });
+
+  it('does not modify its input and writes into the given buffer', () => {
+    const input = new Float64Array([1 + 1e-13, -0]);
+    const out = new Float64Array(4);
+    const words = quantizeInto(input, 24, out);
+    assert.equal(words.length, 4);
+    assert.equal(input[0], 1 + 1e-13);
+    assert.ok(Object.is(input[1], -0));
+    assert.equal(out[0], 1);
+  });
+
+  it('rejects mantissa bits outside 0..52', () => {
+    assert.throws(() => quantize([1], 53), /mantissaBits/);
+    assert.throws(() => quantize([1], -1), /mantissaBits/);
+    assert.throws(() => quantize([1], 2.5), /mantissaBits/);
+  });
+});
