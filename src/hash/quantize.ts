@@ -2,10 +2,15 @@
  * Quantization of probe outputs before hashing.
  *
  * Float results of two algebraically equal computations differ in their last
- * bits; truncating the mantissa to its top `mantissaBits` bits makes them
+ * bits; keeping only the top `mantissaBits` bits of the mantissa makes them
  * collide, while real differences survive. Special values get one canonical
  * bit pattern each: every NaN payload becomes the quiet NaN, -0 becomes +0,
  * infinities keep their sign.
+ *
+ * The mantissa is rounded to nearest, not truncated as in the paper's code:
+ * truncation puts every exact power of two on a bucket edge, so 1 and
+ * 0.9999999999999999 (sin^2 + cos^2, say) would hash apart. Rounding puts
+ * such common exact results in the middle of their bucket.
  */
 export const DEFAULT_MANTISSA_BITS = 24;
 
@@ -30,9 +35,12 @@ export function quantizeInto(values: ArrayLike<number>, mantissaBits: number, ou
   const n = values.length;
   const words = new Uint32Array(out.buffer, out.byteOffset, out.length * 2);
   const dropped = 52 - mantissaBits;
-  // Masks for the low word (bits 0-31 of the mantissa) and the high word (bits 32-51).
+  // Masks for the low word (bits 0-31 of the mantissa) and the high word (bits 32-51),
+  // and half a unit of the last kept bit, added before masking to round to nearest.
   const lowMask = dropped >= 32 ? 0 : (0xffffffff << dropped) >>> 0;
   const highMask = dropped <= 32 ? 0xffffffff : (0xffffffff << (dropped - 32)) >>> 0;
+  const lowHalf = dropped === 0 || dropped > 32 ? 0 : 2 ** (dropped - 1);
+  const highHalf = dropped > 32 ? 2 ** (dropped - 33) : 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     const lo = 2 * i;
@@ -45,8 +53,11 @@ export function quantizeInto(values: ArrayLike<number>, mantissaBits: number, ou
       words[hi] = 0;
     } else {
       out[i] = v;
-      words[lo] &= lowMask;
-      words[hi] &= highMask; // sign and exponent sit above bit 20 of the high word: never masked
+      if (v === Infinity || v === -Infinity) continue;
+      // A carry out of the mantissa bumps the exponent: 1.11..1 rounds up to 10.0, as it should.
+      const low = words[lo] + lowHalf;
+      words[lo] = (low >>> 0) & lowMask;
+      words[hi] = ((words[hi] + (low > 0xffffffff ? 1 : 0) + highHalf) & highMask) >>> 0;
     }
   }
   return words.subarray(0, 2 * n);

@@ -39,31 +39,48 @@ describe('quantize', () => {
     assert.notEqual(quantize([1.5], 1)[0], quantize([1], 1)[0]);
   });
 
-  it('truncates towards zero magnitude, keeping the sign', () => {
-    assert.equal(quantize([1.999], 0)[0], 1);
-    assert.equal(quantize([-1.999], 0)[0], -1);
-    assert.equal(quantize([-1.75], 1)[0], -1.5);
+  it('rounds the mantissa to nearest, symmetrically in sign', () => {
+    assert.equal(quantize([1.24], 2)[0], 1.25);
+    assert.equal(quantize([1.3], 2)[0], 1.25);
+    assert.equal(quantize([-1.3], 2)[0], -1.25);
+    assert.equal(quantize([1.4], 2)[0], 1.5);
+  });
+
+  it('puts exact results in the middle of a bucket: 1 - 2^-53 and 1 collide', () => {
+    assert.equal(quantize([1 - 2 ** -53], 24)[0], 1);
+    assert.equal(quantize([2 - 2 ** -40], 24)[0], 2);
+    assert.equal(quantize([-(1 - 2 ** -53)], 24)[0], -1);
+  });
+
+  it('carries into the exponent when rounding up', () => {
+    assert.equal(quantize([1.9], 0)[0], 2);
+    assert.equal(quantize([1.99], 3)[0], 2);
+    assert.equal(quantize([Number.MAX_VALUE], 0)[0], Infinity);
   });
 
   it('keeps every bit at 52 and only sign and exponent at 0', () => {
     const x = 0.1 + 0.2;
     assert.equal(quantize([x], 52)[0], x);
-    assert.equal(quantize([3], 0)[0], 2);
+    assert.equal(quantize([2.9], 0)[0], 2);
     assert.equal(quantize([0.7], 0)[0], 0.5);
   });
 
-  it('handles the low/high word boundary exactly (20 and 21 bits)', () => {
-    const x = 1 + 2 ** -20 + 2 ** -21 + 2 ** -40;
+  it('handles the low/high word boundary exactly (19 to 21 and 39 to 40 bits)', () => {
+    const x = 1 + 2 ** -20 + 2 ** -22 + 2 ** -40;
+    assert.equal(quantize([x], 19)[0], 1 + 2 ** -19);
     assert.equal(quantize([x], 20)[0], 1 + 2 ** -20);
     assert.equal(quantize([x], 21)[0], 1 + 2 ** -20 + 2 ** -21);
+    assert.equal(quantize([x], 22)[0], 1 + 2 ** -20 + 2 ** -22);
     assert.equal(quantize([x], 40)[0], x);
-    assert.equal(quantize([x], 39)[0], 1 + 2 ** -20 + 2 ** -21);
+    assert.equal(quantize([x], 39)[0], 1 + 2 ** -20 + 2 ** -22 + 2 ** -39); // a tie rounds away from zero
+    assert.equal(quantize([1 + 2 ** -32 + 2 ** -33], 32)[0], 1 + 2 ** -31);
   });
 
-  it('truncates subnormals too', () => {
+  it('rounds subnormals too', () => {
     const tiny = 5e-324 * 7; // subnormal with mantissa 7
     assert.equal(quantize([tiny], 52)[0], tiny);
-    assert.equal(quantize([tiny], 50)[0], 4 * 5e-324);
+    assert.equal(quantize([tiny], 50)[0], 8 * 5e-324);
+    assert.equal(quantize([5e-324 * 5], 50)[0], 4 * 5e-324);
   });
 
   it('does not modify its input and writes into the given buffer', () => {

@@ -12,12 +12,16 @@ import { compile, constantsOf, type Expr } from './expression.js';
 export const PROBE_POINTS = 64;
 export const PROBE_VARIABLES = 8;
 const PROBE_RANGE = 3;
-const PROBE_SEED = 'symbolic-probe-v1';
+const PROBE_SEED = 'symbolic-probe-v2';
 export const PROBE_KEY = `points=${PROBE_POINTS};vars=${PROBE_VARIABLES};range=${PROBE_RANGE};seed=${PROBE_SEED}`;
 
+// Inputs need all 53 mantissa bits random: a 32-bit uniform scaled to the range
+// sits on a coarse grid that lines up with the quantization buckets' edges, and
+// then outputs that differ in the last bit (exp(log(x)) vs x) land on both sides.
 const PROBE_INPUTS: readonly Float64Array[] = (() => {
   const rng = createRng(PROBE_SEED);
-  return Array.from({ length: PROBE_POINTS }, () => Float64Array.from({ length: PROBE_VARIABLES }, () => rng.uniform(-PROBE_RANGE, PROBE_RANGE)));
+  const fullPrecision = () => rng.next() + rng.next() * 2 ** -32;
+  return Array.from({ length: PROBE_POINTS }, () => Float64Array.from({ length: PROBE_VARIABLES }, () => PROBE_RANGE * (2 * fullPrecision() - 1)));
 })();
 
 export function probeExpression(expr: Expr): Float64Array {

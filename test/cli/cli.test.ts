@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { repoRoot } from '../fixtures/paths.js';
+
+const root = repoRoot();
+const deja = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [join(root, 'bin/deja.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const tmp = () => mkdtempSync(join(tmpdir(), 'deja-cli-'));
+
+/** A user error is one line on stderr, exit code 2, and no stack trace. */
+function assertUserError(r: ReturnType<typeof deja>, pattern: RegExp) {
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, pattern);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+}
+
+describe('deja CLI', () => {
+  it('lists the built-in domains', () => {
+    const r = deja('domains');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^symbolic\s+Symbolic regression/m);
+  });
+
+  it('prints a hash as 16 hex digits and nothing else, equal for equal functions', () => {
+    const a = deja('hash', 'symbolic', '--expr', 'x0 + x0');
+    const b = deja('hash', 'symbolic', '--expr', '2*x0');
+    const c = deja('hash', 'symbolic', '--expr', 'sin(x0)');
+    assert.match(a.stdout, /^[0-9a-f]{16}\n$/);
+    assert.equal(a.stdout, b.stdout);
+    assert.notEqual(a.stdout, c.stdout);
+    const dir = tmp();
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ op: 'mul', args: [{ op: 'const', value: 2 }, { op: 'var', index: 0 }] }));
+    assert.equal(deja('hash', 'symbolic', '--candidate', join(dir, 'c.json')).stdout, a.stdout);
+  });
+
+  it('rejects bad candidates and options in one line', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ op: 'tan', args: [{ op: 'var', index: 0 }] }));
+    assertUserError(deja('hash', 'symbolic', '--candidate', join(dir, 'bad.json')), /candidate: expr\.op: unknown operator "tan"/);
+    assertUserError(deja('hash', 'symbolic', '--expr', 'x0 +'), /expression: expected/);
+    assertUserError(deja('hash', 'symbolic', '--expr', 'x1'), /expr\.index: .*--options/);
+    assertUserError(deja('hash', 'symbolic', '--expr', 'x0', '--options', '{"feynman": "nope"}'), /domainOptions\.feynman/);
+    assertUserError(deja('hash', 'nowhere', '--expr', 'x0'), /unknown domain "nowhere"/);
+    assertUserError(deja('hash', 'symbolic'), /exactly one of --candidate/);
+  });
+
+  it('rejects bad experiment files naming the file and field', () => {
+    const dir = tmp();
+    const file = join(dir, 'e.json');
+    const write = (value: unknown) => writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+    write({ domain: 'symbolic', budget: { maxEvaluations: 10 }, search: { populationSize: -3 } });
+    assertUserError(deja('run', file), /e\.json: search\.populationSize: Too small/);
+    write({ domain: 'symbolic', budget: { maxEvaluations: 10 }, serch: {} });
+    assertUserError(deja('run', file), /unknown field "serch"/);
+    write({ domain: 'symbolic', budget: {} });
+    assertUserError(deja('run', file), /budget: set at least one of maxEvaluations/);
+    write({ domain: 'symbolic', budget: { maxEvaluations: 5 }, domainOptions: { feynman: 'Z' } });
+    assertUserError(deja('run', file, '--out', join(dir, 'out')), /domainOptions\.feynman: unknown target "Z"/);
+    write('{ "domain": ');
+    assertUserError(deja('run', file), /e\.json: not valid JSON/);
+    assertUserError(deja('run', join(dir, 'missing.json')), /cannot read the experiment file \(ENOENT\)/);
+    assertUserError(deja('run', file, '--workers', 'two'), /--workers expects a whole number/);
+  });
+
+  it('runs an experiment, writes the run folder and reports its statistics', () => {
+    const out = join(tmp(), 'run');
+    const r = deja('run', 'experiments/feynman-I.6.2a.json', '--out', out, '--max-evals', '80', '--workers', '1', '--seed', '5', '--no-progress');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /hit rate/);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    for (const key of ['evaluations', 'proposals', 'wallSeconds']) assert.equal(typeof summary[key], 'number', key);
+    for (const key of ['misses', 'partialHits', 'fullHits', 'inFlightJoins', 'hitRate', 'size']) assert.equal(typeof summary.cache[key], 'number', key);
+    assert.equal(typeof summary.best.fitness, 'number');
+    assert.ok(summary.evaluations <= 80);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    assert.equal(config.seed, 5);
+    assert.equal(config.workers, 1);
+
+    const stats = deja('stats', out);
+    assert.equal(stats.code, 0, stats.stderr);
+    assert.match(stats.stdout, /full-hit/);
+    assert.match(stats.stdout, /largest equivalence classes/);
+    const json = JSON.parse(deja('stats', out, '--json').stdout);
+    assert.equal(json.proposals, summary.proposals);
+    assert.equal(json.outcomes.find((o: { outcome: string }) => o.outcome === 'full-hit').count, summary.cache.fullHits);
+
+    assertUserError(deja('run', 'experiments/feynman-I.6.2a.json', '--out', out, '--max-evals', '5'), /already holds a run/);
+    assertUserError(deja('stats', join(out, 'nothing')), /has no events\.jsonl/);
+  });
+});
