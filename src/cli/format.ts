@@ -34,7 +34,10 @@ export function formatSummary(s: RunSummary, outDir?: string): string {
     lines.push(`  cost           ${s.evaluationCost.toFixed(2)} paid`);
   }
   if (s.best) {
-    lines.push(`  best fitness   ${fixed(s.best.fitness)} (candidate #${s.best.id})`, `  best           ${truncate(s.best.description, 200)}`);
+    lines.push(`  best fitness   ${s.best.fitness.toFixed(6)} (candidate #${s.best.id})`, `  best           ${truncate(s.best.description, 200)}`);
+    for (const [key, value] of Object.entries(s.best.metrics ?? {})) {
+      lines.push(`    ${key.padEnd(12)} ${truncate(typeof value === 'number' ? fixed(value) : String(value), 186)}`);
+    }
   } else {
     lines.push('  best           none (every evaluation failed)');
   }

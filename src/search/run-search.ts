@@ -226,41 +226,36 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
     }
   };
 
-  const route = (p: Pending, outputs: ArrayLike<number> | null): void => {
-    if (fec === null || outputs === null) {
-      dispatch(p);
-      return;
-    }
+  /** Hashes the probe outputs and acts on the cache's answer. */
+  const route = (p: Pending, outputs: ArrayLike<number>, probeStart: number): void => {
     p.hash = hash!(outputs);
-    p.probeMs = performance.now() - p.probeMs;
+    p.probeMs = performance.now() - probeStart;
     probeMsTotal += p.probeMs;
-    const found = fec.lookup(p.hash, p);
+    const found = fec!.lookup(p.hash, p);
     p.lookup = found.outcome;
     if (found.outcome === 'full-hit') settle(p, 'full-hit', found.entry.fitness, { cost: 0, evalMs: null });
     else if (found.outcome !== 'in-flight-join') dispatch(p);
   };
 
-  const failProbe = (p: Pending, error: unknown): void => {
-    p.probeMs = performance.now() - p.probeMs;
+  const failProbe = (p: Pending, error: unknown, probeStart: number): void => {
+    p.probeMs = performance.now() - probeStart;
     settle(p, 'failed', null, { cost: 0, evalMs: null, failure: 'error', error: `probe failed: ${error instanceof Error ? error.message : String(error)}` });
   };
 
   /** Proposes one candidate and routes it; returns a promise only when the domain's probe is async. */
   const proposeOne = (): void | Promise<void> => {
     const { candidate, parentId } = searcher.propose();
-    const p: Pending = { id: proposals++, parentId, candidate, hash: null, lookup: 'miss', probeMs: performance.now(), proposedAt: elapsed() };
-    if (fec === null) {
-      p.probeMs = 0;
-      return route(p, null);
-    }
+    const p: Pending = { id: proposals++, parentId, candidate, hash: null, lookup: 'miss', probeMs: 0, proposedAt: elapsed() };
+    if (fec === null) return dispatch(p);
+    const probeStart = performance.now();
     let outputs: ArrayLike<number> | Promise<ArrayLike<number>>;
     try {
       outputs = domain.probe(candidate);
     } catch (error) {
-      return failProbe(p, error);
+      return failProbe(p, error, probeStart);
     }
-    if (outputs instanceof Promise) return outputs.then((o) => route(p, o), (error) => failProbe(p, error));
-    route(p, outputs);
+    if (outputs instanceof Promise) return outputs.then((o) => route(p, o, probeStart), (error) => failProbe(p, error, probeStart));
+    route(p, outputs, probeStart);
   };
 
   const stopReason = (): StopReason | null => {

@@ -1,0 +1,130 @@
+/**
+ * Domain `automl-zero`: candidates are whole learning algorithms (Setup,
+ * Predict, Learn) built from basic math ops, as in AutoML-Zero (Real et al.,
+ * 2020). Candidate JSON: `{"program": "<text form>"}`.
+ *
+ * Speed comes from compiling each program to one JavaScript function per
+ * program text (compile.ts) and from dead-code removal before compiling; the
+ * probe is the original's functional equivalence cache probe (execute.ts).
+ */
+import { DomainInputError, defineDomain, type Domain, type DomainFactory } from '../../domain/domain.js';
+import type { Rng } from '../../random/rng.js';
+import { ProgramCache, type ExecutorKind } from './program-cache.js';
+import { evaluateOnTasks, probeOnTasks } from './execute.js';
+import { pruneDeadCode } from './liveness.js';
+import { OPS } from './ops.js';
+import { parseOptions, probeKeyOf, type AutomlZeroConfig } from './options.js';
+import { COMPONENTS, slotCount, type AutomlZeroCandidate, type Program } from './program.js';
+import { initialProgram, mutateProgram } from './search-space.js';
+import { generateTasks } from './tasks.js';
+import { parseProgram, printInstruction, printProgram } from './text.js';
+import { BoundedMap } from './bounded-map.js';
+
+export type { AutomlZeroCandidate } from './program.js';
+
+/** Checks that every slot a program names exists in the configured memory. */
+export function checkAddresses(program: Program, config: AutomlZeroConfig): string | null {
+  for (const c of COMPONENTS) {
+    for (const [i, x] of program[c].entries()) {
+      const op = OPS[x.op];
+      const slots: Array<[typeof op.out, number]> = [
+        [op.out, x.out],
+        [op.in1, x.in1],
+        [op.in2, x.in2],
+      ];
+      for (const [type, address] of slots) {
+        if (type !== null && address >= slotCount(config.space.memory, type)) {
+          return `program: ${c} instruction ${i + 1} ("${printInstruction(x)}") uses ${type}${address}, but memory has ${slotCount(config.space.memory, type)} ${type === 's' ? 'scalars' : type === 'v' ? 'vectors' : 'matrices'}`;
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/** One line: the live instructions of each component. */
+export function describeProgram(program: Program, config: AutomlZeroConfig): string {
+  const live = pruneDeadCode(program, config.space.memory);
+  const part = (c: (typeof COMPONENTS)[number], label: string): string =>
+    `${label}(${live[c].length}/${program[c].length}): ${live[c].map(printInstruction).join('; ') || '-'}`;
+  return `${part('setup', 'Setup')} | ${part('predict', 'Predict')} | ${part('learn', 'Learn')}`;
+}
+
+export function createAutomlZeroDomain(options: Record<string, unknown>): Domain<AutomlZeroCandidate> {
+  const config = parseOptions(options);
+  const tasks = generateTasks(config.tasks, config.F);
+  // Parsed programs are shared read-only: mutation clones before changing anything.
+  const parsed = new BoundedMap<string, Program>(20000);
+  const parse = (text: string): Program => {
+    let p = parsed.get(text);
+    if (p === undefined) {
+      p = parseProgram(text);
+      parsed.set(text, p);
+    }
+    return p;
+  };
+  const programs = new ProgramCache({ F: config.F, memory: config.space.memory, unrollMax: config.unrollMax }, parse);
+  const examplesPerEvaluation = tasks.reduce((n, t) => n + t.nTrain + t.nValid, 0);
+  const evaluateWith: ExecutorKind =
+    config.executor === 'auto' ? (examplesPerEvaluation >= config.compileAboveExamples ? 'compiled' : 'interpreted') : config.executor;
+  // The probe runs a few examples per task: compiling never pays there unless forced.
+  const probeWith: ExecutorKind = config.executor === 'compiled' ? 'compiled' : 'interpreted';
+
+  const validate = (candidate: unknown): string | null => {
+    if (typeof candidate !== 'object' || candidate === null || typeof (candidate as { program?: unknown }).program !== 'string') {
+      return 'program: expected {"program": "<program text>"}';
+    }
+    let program: Program;
+    try {
+      program = parse((candidate as AutomlZeroCandidate).program);
+    } catch (error) {
+      return error instanceof DomainInputError ? error.message : `program: ${String(error)}`;
+    }
+    return checkAddresses(program, config);
+  };
+
+  return defineDomain<AutomlZeroCandidate>({
+    name: 'automl-zero',
+    version: '1',
+    description: 'AutoML-Zero: evolve Setup/Predict/Learn programs of basic math ops that learn regression and classification tasks',
+    probeKey: probeKeyOf(config),
+    mantissaBits: 24,
+    random: (rng: Rng) => {
+      const program = initialProgram(config.space, rng);
+      const text = printProgram(program);
+      parsed.set(text, program);
+      return { program: text };
+    },
+    mutate: (candidate, rng) => {
+      const child = mutateProgram(config.space, parse(candidate.program), rng);
+      const text = printProgram(child);
+      // The child is likely probed and later picked as a parent: skip re-parsing it then.
+      parsed.set(text, child);
+      return { program: text };
+    },
+    probe: (candidate) =>
+      probeOnTasks(programs.runner(candidate.program, probeWith), tasks, config.probe, config.maxAbsError, programs.entry(candidate.program).random),
+    evaluate: (candidate, ctx) => {
+      const run = programs.runner(candidate.program, evaluateWith);
+      const { fitness, taskFitnesses } = evaluateOnTasks(run, tasks, ctx.rng, config.maxAbsError);
+      return {
+        fitness,
+        metrics: {
+          minTaskFitness: Math.min(...taskFitnesses),
+          liveInstructions: programs.entry(candidate.program).liveInstructions,
+        },
+      };
+    },
+    describe: (candidate) => describeProgram(parse(candidate.program), config),
+    validate,
+    parse: (text) => {
+      const message = validate({ program: text });
+      if (message !== null) throw new DomainInputError(message);
+      return { program: printProgram(parse(text)) };
+    },
+    normalize: (candidate) => ({ program: printProgram(parse(candidate.program)) }),
+  });
+}
+
+const factory: DomainFactory<AutomlZeroCandidate> = createAutomlZeroDomain;
+export default factory;

@@ -1,0 +1,124 @@
+/**
+ * Dead-code removal over the whole Setup / Predict / Learn loop.
+ *
+ * The only observable output of a program is s1 right after Predict (read as
+ * the prediction on every train and validation example). An instruction is
+ * kept when its output can reach that read through later instructions, the
+ * next example's Predict or Learn included (memory persists across examples),
+ * so live sets are iterated to a fixpoint. v0 (features) and s0 (label) are
+ * overwritten by the executor before every Predict and Learn, so they are
+ * never live across those boundaries. Ops that draw random numbers are always
+ * kept: removing one would shift the random stream seen by the others.
+ */
+import { OPS, type SlotType } from './ops.js';
+import { FEATURES_VECTOR, LABEL_SCALAR, PREDICTION_SCALAR, type Instruction, type MemorySize, type Program } from './program.js';
+
+type LiveSet = Uint8Array;
+
+function slotIndex(size: MemorySize, type: SlotType, address: number): number {
+  return type === 's' ? address : type === 'v' ? size.scalars + address : size.scalars + size.vectors + address;
+}
+
+/** Backward pass over one component: the live set at its entry and which instructions matter. */
+function backward(size: MemorySize, code: readonly Instruction[], liveOut: LiveSet): { liveIn: LiveSet; keep: boolean[] } {
+  const live = liveOut.slice();
+  const keep = new Array<boolean>(code.length).fill(false);
+  for (let i = code.length - 1; i >= 0; i--) {
+    const x = code[i];
+    const op = OPS[x.op];
+    if (op.out === null) continue;
+    const out = slotIndex(size, op.out, x.out);
+    if (!live[out] && !op.random) continue;
+    keep[i] = true;
+    if (!op.partialWrite) live[out] = 0;
+    if (op.in1 !== null) live[slotIndex(size, op.in1, x.in1)] = 1;
+    if (op.in2 !== null) live[slotIndex(size, op.in2, x.in2)] = 1;
+  }
+  return { liveIn: live, keep };
+}
+
+function union(a: LiveSet, b: LiveSet): LiveSet {
+  const out = a.slice();
+  for (let i = 0; i < b.length; i++) out[i] |= b[i];
+  return out;
+}
+
+function equal(a: LiveSet, b: LiveSet): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Same pass with the live set as the bits of one integer: no allocation (memories of up to 31 slots). */
+function backwardBits(size: MemorySize, code: readonly Instruction[], liveOut: number, keep: boolean[] | null): number {
+  let live = liveOut;
+  for (let i = code.length - 1; i >= 0; i--) {
+    const x = code[i];
+    const op = OPS[x.op];
+    if (op.out === null) continue;
+    const out = 1 << slotIndex(size, op.out, x.out);
+    if ((live & out) === 0 && !op.random) continue;
+    if (keep !== null) keep[i] = true;
+    if (!op.partialWrite) live &= ~out;
+    if (op.in1 !== null) live |= 1 << slotIndex(size, op.in1, x.in1);
+    if (op.in2 !== null) live |= 1 << slotIndex(size, op.in2, x.in2);
+  }
+  return live;
+}
+
+function pruneWithBits(program: Program, size: MemorySize): Program {
+  const overwritten = ~((1 << slotIndex(size, 's', LABEL_SCALAR)) | (1 << slotIndex(size, 'v', FEATURES_VECTOR)));
+  const prediction = 1 << slotIndex(size, 's', PREDICTION_SCALAR);
+  let predictIn = 0;
+  let learnIn = 0;
+  for (;;) {
+    const nextPredictIn = backwardBits(size, program.predict, prediction | ((learnIn | predictIn) & overwritten), null);
+    const nextLearnIn = backwardBits(size, program.learn, nextPredictIn & overwritten, null);
+    if ((nextPredictIn | predictIn) === predictIn && (nextLearnIn | learnIn) === learnIn) break;
+    predictIn |= nextPredictIn;
+    learnIn |= nextLearnIn;
+  }
+  const keep = (code: readonly Instruction[], liveOut: number): Instruction[] => {
+    const flags = new Array<boolean>(code.length).fill(false);
+    backwardBits(size, code, liveOut, flags);
+    return code.filter((_, i) => flags[i]);
+  };
+  return {
+    setup: keep(program.setup, predictIn & overwritten),
+    predict: keep(program.predict, prediction | ((learnIn | predictIn) & overwritten)),
+    learn: keep(program.learn, predictIn & overwritten),
+  };
+}
+
+/** The program with every instruction that cannot affect a prediction removed. */
+export function pruneDeadCode(program: Program, size: MemorySize): Program {
+  const n = size.scalars + size.vectors + size.matrices;
+  if (n <= 31) return pruneWithBits(program, size);
+  const overwritten = (set: LiveSet): LiveSet => {
+    const out = set.slice();
+    out[slotIndex(size, 's', LABEL_SCALAR)] = 0;
+    out[slotIndex(size, 'v', FEATURES_VECTOR)] = 0;
+    return out;
+  };
+  const prediction = new Uint8Array(n);
+  prediction[slotIndex(size, 's', PREDICTION_SCALAR)] = 1;
+
+  let predictIn: LiveSet = new Uint8Array(n);
+  let learnIn: LiveSet = new Uint8Array(n);
+  for (;;) {
+    const afterPredict = union(prediction, union(overwritten(learnIn), overwritten(predictIn)));
+    const nextPredictIn = backward(size, program.predict, afterPredict).liveIn;
+    const nextLearnIn = backward(size, program.learn, overwritten(nextPredictIn)).liveIn;
+    if (equal(nextPredictIn, predictIn) && equal(nextLearnIn, learnIn)) break;
+    predictIn = union(predictIn, nextPredictIn);
+    learnIn = union(learnIn, nextLearnIn);
+  }
+  const afterPredict = union(prediction, union(overwritten(learnIn), overwritten(predictIn)));
+  const keepPredict = backward(size, program.predict, afterPredict).keep;
+  const keepLearn = backward(size, program.learn, overwritten(predictIn)).keep;
+  const keepSetup = backward(size, program.setup, overwritten(predictIn)).keep;
+  return {
+    setup: program.setup.filter((_, i) => keepSetup[i]),
+    predict: program.predict.filter((_, i) => keepPredict[i]),
+    learn: program.learn.filter((_, i) => keepLearn[i]),
+  };
+}
