@@ -119,6 +119,12 @@ export class FunctionalEquivalenceCache<W = unknown> {
     return this.takeInFlight(hash);
   }
 
+  /** Loads the entries and counters of a resumed run (entries oldest first, so recency is kept). */
+  restore(entries: Iterable<[string, CacheEntry]>, counters: FecCounters): void {
+    for (const [hash, entry] of entries) this.entries.set(hash, { ...entry });
+    Object.assign(this.counters, counters);
+  }
+
   peek(hash: string): CacheEntry | undefined {
     const entry = this.entries.peek(hash);
     return entry && { ...entry };

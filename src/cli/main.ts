@@ -6,6 +6,7 @@ import { ExperimentError } from '../experiment/load-experiment.js';
 import { SearchSpaceError } from '../search/searcher.js';
 import { CliError } from './cli-error.js';
 import { hashCommand } from './hash-command.js';
+import { resumeCommand } from './resume-command.js';
 import { runCommand } from './run-command.js';
 import { statsCommand } from './stats-command.js';
 
@@ -39,6 +40,16 @@ export function buildProgram(): Command {
     .option('--json', 'print the summary as JSON')
     .option('--force', 'overwrite an existing run in --out')
     .action(runCommand);
+
+  program
+    .command('resume')
+    .description('continue an interrupted or finished run in its folder (budgets count both parts; raise one to go further)')
+    .argument('<dir>', 'a folder written by deja run')
+    .option('--workers <n>', 'evaluation threads; 0 evaluates inline', nonNegativeInt('--workers'))
+    .addOption(new Option('--max-evals <n>', 'new total budget.maxEvaluations').argParser(nonNegativeInt('--max-evals')))
+    .option('--no-progress', 'no live progress line')
+    .option('--json', 'print the summary as JSON')
+    .action(resumeCommand);
 
   program
     .command('stats')

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadExperimentFile } from '../experiment/load-experiment.js';
 import type { ExperimentInput } from '../experiment/schema.js';
-import { resolveSearch, runResolvedSearch } from '../search/run-search.js';
+import type { SearchEvent } from '../record/events.js';
+import { resolveSearch, runResolvedSearch, type ResolvedSearch } from '../search/run-search.js';
 import { CliError } from './cli-error.js';
 import { formatSummary } from './format.js';
 import { createProgressLine } from './progress.js';
@@ -23,26 +24,24 @@ function defaultOutDir(name: string): string {
   return join('runs', `${name.replace(/[^A-Za-z0-9._-]+/g, '_')}-${stamp}`);
 }
 
-export async function runCommand(file: string, options: RunCommandOptions): Promise<void> {
-  const overrides: Partial<ExperimentInput> = {
+/** Command-line flags that override the experiment file. */
+export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers' | 'maxEvals'> & { cache?: boolean }): Partial<ExperimentInput> {
+  return {
     seed: options.seed,
     workers: options.workers,
     budget: options.maxEvals === undefined ? undefined : { maxEvaluations: options.maxEvals },
-    cache: options.cache ? undefined : { enabled: false },
+    cache: options.cache === false ? { enabled: false } : undefined,
   };
-  const experiment = loadExperimentFile(file, overrides);
-  const outDir = options.out ?? defaultOutDir(experiment.name);
-  if (existsSync(join(outDir, 'events.jsonl')) && !options.force) {
-    throw new CliError(`--out: ${outDir} already holds a run; choose another folder or pass --force to overwrite it`);
-  }
-  const resolved = await resolveSearch(experiment);
-  const { domain, mantissaBits } = resolved;
+}
+
+/** Runs (or resumes) a resolved search with the progress line, Ctrl-C handling and the printed summary. */
+export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json'>, resumeFrom?: SearchEvent[]): Promise<void> {
+  const { experiment, domain, mantissaBits } = resolved;
   process.stderr.write(
-    `deja: ${experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
+    `deja: ${resumeFrom ? `resuming ${experiment.name} after ${resumeFrom.length} proposals` : experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
       `${experiment.workers === 0 ? 'inline evaluation' : `${experiment.workers} worker${experiment.workers === 1 ? '' : 's'}`}, ` +
       `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits)` : 'off'} -> ${outDir}\n`,
   );
-
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -52,11 +51,20 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   process.on('SIGINT', onSigint);
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;
   try {
-    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update });
+    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, resumeFrom });
     progress?.stop();
     process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary, outDir) + '\n');
   } finally {
     progress?.stop();
     process.off('SIGINT', onSigint);
   }
+}
+
+export async function runCommand(file: string, options: RunCommandOptions): Promise<void> {
+  const experiment = loadExperimentFile(file, flagOverrides(options));
+  const outDir = options.out ?? defaultOutDir(experiment.name);
+  if (existsSync(join(outDir, 'events.jsonl')) && !options.force) {
+    throw new CliError(`--out: ${outDir} already holds a run; continue it with \`deja resume ${outDir}\`, choose another folder, or pass --force to overwrite it`);
+  }
+  await executeRun(await resolveSearch(experiment), outDir, options);
 }

@@ -3,7 +3,7 @@
  * summary.json at the end. Events are buffered and flushed at least every
  * second (and on exit), so a crash loses at most the last second.
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SearchEvent } from './events.js';
 import type { RunSummary } from './summary.js';
@@ -17,11 +17,22 @@ export class RunRecorder {
   private lastFlush = Date.now();
   private readonly flushOnExit = () => this.flush();
 
-  constructor(readonly dir: string, config: unknown, private readonly withCandidates: boolean) {
+  /** With `append`, a resumed run keeps its config.json and adds to its events.jsonl. */
+  constructor(readonly dir: string, config: unknown, private readonly withCandidates: boolean, append = false) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-    this.fd = openSync(join(dir, 'events.jsonl'), 'w');
+    if (!append) writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+    this.fd = openSync(join(dir, 'events.jsonl'), append ? 'a+' : 'w');
+    if (append) this.endPartialLine();
     process.on('exit', this.flushOnExit);
+  }
+
+  /** A crash can cut the last line short; later lines must not be glued to it. */
+  private endPartialLine(): void {
+    const size = fstatSync(this.fd).size;
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    readSync(this.fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) writeSync(this.fd, '\n');
   }
 
   event(event: SearchEvent): void {

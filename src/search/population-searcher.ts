@@ -42,6 +42,10 @@ export abstract class PopulationSearcher<C> implements Searcher<C> {
     return { candidate: mutateUntilValid(this.space, parent.candidate, this.rng, this.settings.maxMutationTries), parentId: parent.id };
   }
 
+  restore(individuals: readonly Individual<C>[]): void {
+    for (const individual of individuals) this.insert(individual);
+  }
+
   observe(id: number, candidate: C, fitness: number | null): void {
     this.observed++;
     if (fitness !== null) this.insert({ id, candidate, fitness }); // failed candidates never become parents

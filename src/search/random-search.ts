@@ -19,6 +19,10 @@ export class RandomSearch<C> implements Searcher<C> {
     if (fitness !== null && (!this.best || fitness > this.best.fitness)) this.best = { id, candidate, fitness };
   }
 
+  restore(individuals: readonly Individual<C>[]): void {
+    for (const { id, candidate, fitness } of individuals) this.observe(id, candidate, fitness);
+  }
+
   population(): readonly Individual<C>[] {
     return this.best ? [this.best] : [];
   }

@@ -16,6 +16,7 @@ import { createFunctionalHasher, HASH_FORMAT_VERSION, type ProbeHashFn } from '.
 import { DEFAULT_MANTISSA_BITS } from '../hash/quantize.js';
 import { createRng } from '../random/rng.js';
 import type { CacheOutcome, SearchEvent } from '../record/events.js';
+import { restoreRun } from '../record/restore-run.js';
 import { RunRecorder } from '../record/run-recorder.js';
 import { hitRate, type RunSummary, type StopReason } from '../record/summary.js';
 import type { EvaluationOutcome, DomainRef } from '../workers/evaluation-task.js';
@@ -46,6 +47,12 @@ export interface RunOptions {
   progressIntervalMs?: number;
   /** Aborting stops proposing, cancels running evaluations and still returns (and writes) a summary. */
   signal?: AbortSignal;
+  /**
+   * The events of an earlier run of the same experiment: go on from its state
+   * (ids, counters, cache, population, best; budgets count both parts) and
+   * append to its events.jsonl in `outDir`.
+   */
+  resumeFrom?: readonly SearchEvent[];
 }
 
 /** Proposals allowed per evaluation when only an evaluation budget is set. */
@@ -115,33 +122,40 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
         rng: createRng(experiment.seed, 'cache'),
       })
     : null;
-  const searcher = createSearcher(domain, experiment.search, createRng(experiment.seed, 'search'));
+  const restored = options.resumeFrom ? restoreRun(options.resumeFrom) : null;
+  // A resumed search draws a fresh stream, so it does not repeat the first part's proposals.
+  const searcher = createSearcher(domain, experiment.search, restored ? createRng(experiment.seed, 'search', 'resumed', restored.nextId) : createRng(experiment.seed, 'search'));
+  if (restored) {
+    searcher.restore(restored.individuals);
+    fec?.restore(restored.cacheEntries, restored.cacheCounters);
+  }
   const evaluator: Evaluator = experiment.workers === 0 ? new InlineEvaluator(domain) : new WorkerPool(experiment.workers);
   const slots = Math.max(1, experiment.workers);
   const timeoutMs = experiment.evalTimeoutSeconds * 1000;
   const recorder = options.outDir
     ? new RunRecorder(options.outDir, {
         ...experiment,
-        budget: { ...budget, maxProposals: Number.isFinite(maxProposals) ? maxProposals : null },
         cache: { ...experiment.cache, mantissaBits },
+        resolvedMaxProposals: Number.isFinite(maxProposals) ? maxProposals : null,
         domainName: domain.name,
         domainVersion: domain.version,
         probeKey: domain.probeKey ?? '',
         hashFormat: HASH_FORMAT_VERSION,
         node: process.version,
-      }, experiment.record.candidates)
+      }, experiment.record.candidates, restored !== null)
     : null;
 
   const started = performance.now();
-  const elapsed = () => (performance.now() - started) / 1000;
-  let proposals = 0;
-  let dispatched = 0;
-  let failed = 0;
+  const elapsedBefore = restored?.elapsedSeconds ?? 0;
+  const elapsed = () => elapsedBefore + (performance.now() - started) / 1000;
+  let proposals = restored?.nextId ?? 0;
+  let dispatched = restored?.evaluations ?? 0;
+  let failed = restored?.failed ?? 0;
   let inFlight = 0;
-  let evaluationCost = 0;
-  let probeMsTotal = 0;
-  let best: { id: number; fitness: number; candidate: unknown; metrics?: Record<string, MetricValue> } | null = null;
-  let targetReached = false;
+  let evaluationCost = restored?.evaluationCost ?? 0;
+  let probeMsTotal = restored?.probeMs ?? 0;
+  let best: { id: number; fitness: number; candidate: unknown; metrics?: Record<string, MetricValue> } | null = restored?.best ?? null;
+  let targetReached = best !== null && budget.targetFitness !== undefined && best.fitness >= budget.targetFitness;
   let lastProgress = 0;
   const completions: Array<{ pending: Pending; outcome: EvaluationOutcome }> = [];
   let wake: (() => void) | null = null;

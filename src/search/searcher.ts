@@ -31,6 +31,8 @@ export interface Searcher<C> {
   observe(id: number, candidate: C, fitness: number | null): void;
   /** The individuals a new proposal may descend from, for inspection and tests. */
   population(): readonly Individual<C>[];
+  /** Rebuilds the population of a resumed run from its settled individuals, oldest first. */
+  restore(individuals: readonly Individual<C>[]): void;
 }
 
 export class SearchSpaceError extends Error {

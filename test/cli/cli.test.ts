@@ -91,7 +91,13 @@ describe('deja CLI', () => {
     assert.equal(json.proposals, summary.proposals);
     assert.equal(json.outcomes.find((o: { outcome: string }) => o.outcome === 'full-hit').count, summary.cache.fullHits);
 
-    assertUserError(deja('run', 'experiments/feynman-I.6.2a.json', '--out', out, '--max-evals', '5'), /already holds a run/);
+    assertUserError(deja('run', 'experiments/feynman-I.6.2a.json', '--out', out, '--max-evals', '5'), /already holds a run; continue it with `deja resume/);
+    const resumed = deja('resume', out, '--max-evals', String(summary.evaluations + 20), '--no-progress', '--json');
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const after = JSON.parse(resumed.stdout);
+    assert.ok(after.proposals > summary.proposals);
+    assert.equal(readFileSync(join(out, 'events.jsonl'), 'utf8').trim().split('\n').length, after.proposals);
+    assertUserError(deja('resume', join(out, 'nothing')), /has no config\.json and events\.jsonl/);
     assertUserError(deja('stats', join(out, 'nothing')), /has no events\.jsonl/);
   });
 });

@@ -102,8 +102,11 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
       parsed.set(text, child);
       return { program: text };
     },
-    probe: (candidate) =>
-      probeOnTasks(programs.runner(candidate.program, probeWith), tasks, config.probe, config.maxAbsError, programs.entry(candidate.program).random),
+    probe: (candidate) => {
+      const entry = programs.entry(candidate.program);
+      entry.probe ??= probeOnTasks(programs.runner(candidate.program, probeWith), tasks, config.probe, config.maxAbsError, entry.random);
+      return entry.probe;
+    },
     evaluate: (candidate, ctx) => {
       const run = programs.runner(candidate.program, evaluateWith);
       const { fitness, taskFitnesses } = evaluateOnTasks(run, tasks, ctx.rng, config.maxAbsError);

@@ -1,8 +1,12 @@
 /**
  * Per-thread memo from program text to runnable forms: the live program
- * (dead code removed), its interpreter and, on demand, its compiled function.
- * Compiled functions are memoized again by live-code text, so programs that
- * differ only in dead code share one (compiling costs far more than printing).
+ * (dead code removed), its interpreter, on demand its compiled function, and
+ * its probe output. Keyed by program text, then shared by live-code text:
+ * programs that differ only in dead code (most children of a mutation that
+ * hit dead code, and the 10% of children copied unchanged) share one entry,
+ * so they are assembled, compiled and probed once. The probe is deterministic,
+ * so reusing its output is exact; fitness is never memoized here (that is the
+ * engine's cache, which must stay measurable on and off).
  */
 import { BoundedMap } from './bounded-map.js';
 import { compileProgram, type CompileOptions, type TaskRunner } from './compile.js';
@@ -15,19 +19,22 @@ import { printProgram } from './text.js';
 export type ExecutorKind = 'compiled' | 'interpreted';
 
 export interface RunnableProgram {
-  /** Live code only. */
+  /** Live code only, and its text. */
   live: Program;
+  liveText: string;
   liveInstructions: number;
   /** Whether any live instruction draws random numbers (else the probe needs no fresh generator). */
   random: boolean;
   interpreted: TaskRunner;
   /** Filled on first use of the compiled form. */
   compiled?: TaskRunner;
+  /** Filled on first probe; shared read-only. */
+  probe?: Float64Array;
 }
 
 export class ProgramCache {
   private readonly byText: BoundedMap<string, RunnableProgram>;
-  private readonly compiledByLiveText: BoundedMap<string, TaskRunner>;
+  private readonly byLiveText: BoundedMap<string, RunnableProgram>;
   /** Number of JavaScript functions generated so far (for benchmarks). */
   compiles = 0;
 
@@ -37,20 +44,26 @@ export class ProgramCache {
     capacity = 20000,
   ) {
     this.byText = new BoundedMap(capacity);
-    this.compiledByLiveText = new BoundedMap(capacity);
+    this.byLiveText = new BoundedMap(capacity);
   }
 
   entry(text: string): RunnableProgram {
     let entry = this.byText.get(text);
     if (entry === undefined) {
       const live = pruneDeadCode(this.parse(text), this.opts.memory);
-      const all = [...live.setup, ...live.predict, ...live.learn];
-      entry = {
-        live,
-        liveInstructions: all.length,
-        random: all.some((x) => OPS[x.op].random),
-        interpreted: interpreterFor(assemble(live, this.opts.F, this.opts.memory)),
-      };
+      const liveText = printProgram(live);
+      entry = this.byLiveText.get(liveText);
+      if (entry === undefined) {
+        const all = [...live.setup, ...live.predict, ...live.learn];
+        entry = {
+          live,
+          liveText,
+          liveInstructions: all.length,
+          random: all.some((x) => OPS[x.op].random),
+          interpreted: interpreterFor(assemble(live, this.opts.F, this.opts.memory)),
+        };
+        this.byLiveText.set(liveText, entry);
+      }
       this.byText.set(text, entry);
     }
     return entry;
@@ -60,14 +73,8 @@ export class ProgramCache {
     const entry = this.entry(text);
     if (kind === 'interpreted') return entry.interpreted;
     if (entry.compiled === undefined) {
-      const liveText = printProgram(entry.live);
-      let compiled = this.compiledByLiveText.get(liveText);
-      if (compiled === undefined) {
-        compiled = compileProgram(entry.live, this.opts);
-        this.compiles++;
-        this.compiledByLiveText.set(liveText, compiled);
-      }
-      entry.compiled = compiled;
+      entry.compiled = compileProgram(entry.live, this.opts);
+      this.compiles++;
     }
     return entry.compiled;
   }

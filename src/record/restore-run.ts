@@ -1,0 +1,69 @@
+/**
+ * The state of a run rebuilt from its events.jsonl, so an interrupted or
+ * crashed run can go on where it stopped: ids, counters, cache entries, the
+ * searcher's individuals, the best so far. Only candidates that were in flight
+ * at the crash are lost (they were never settled, so never recorded).
+ */
+import type { CacheEntry, FecCounters } from '../cache/fec.js';
+import type { Individual } from '../search/searcher.js';
+import type { SearchEvent } from './events.js';
+
+export interface RestoredRun {
+  nextId: number;
+  evaluations: number;
+  failed: number;
+  evaluationCost: number;
+  probeMs: number;
+  /** Run time already spent, so wall-clock budgets stay totals. */
+  elapsedSeconds: number;
+  cacheEntries: Map<string, CacheEntry>;
+  cacheCounters: FecCounters;
+  /** Every successfully settled proposal, in settling order. */
+  individuals: Individual<unknown>[];
+  best: { id: number; fitness: number; candidate: unknown; metrics?: SearchEvent['metrics'] } | null;
+}
+
+export function restoreRun(events: readonly SearchEvent[]): RestoredRun {
+  const entries = new Map<string, CacheEntry>();
+  const costOf = new Map<number, number>();
+  const counters: FecCounters = { misses: 0, partialHits: 0, fullHits: 0, inFlightJoins: 0, failures: 0, forgotten: 0, costSaved: 0 };
+  const run: RestoredRun = {
+    nextId: 0, evaluations: 0, failed: 0, evaluationCost: 0, probeMs: 0, elapsedSeconds: 0,
+    cacheEntries: entries, cacheCounters: counters, individuals: [], best: null,
+  };
+  for (const e of events) {
+    run.nextId = Math.max(run.nextId, e.id + 1);
+    run.evaluationCost += e.cost;
+    run.probeMs += e.probeMs;
+    run.elapsedSeconds = Math.max(run.elapsedSeconds, e.settledAt);
+    const evaluated = e.evalMs !== null;
+    if (evaluated) {
+      run.evaluations++;
+      costOf.set(e.id, e.cost);
+    }
+    if (e.fitness === null) {
+      run.failed++;
+      if (evaluated) counters.failures++;
+    } else {
+      run.individuals.push({ id: e.id, candidate: e.candidate, fitness: e.fitness });
+      if (run.best === null || e.fitness > run.best.fitness) run.best = { id: e.id, fitness: e.fitness, candidate: e.candidate, metrics: e.metrics };
+    }
+    if (e.hash === null) continue;
+    if ((e.outcome === 'miss' || e.outcome === 'partial-hit') && e.fitness !== null) {
+      if (e.outcome === 'miss') counters.misses++;
+      else counters.partialHits++;
+      // The event's fitness is already the running mean after this evaluation.
+      const old = entries.get(e.hash);
+      const n = (old?.evaluations ?? 0) + 1;
+      entries.delete(e.hash); // re-insert: most recently used last
+      entries.set(e.hash, { fitness: e.fitness, evaluations: n, meanCost: old ? old.meanCost + (e.cost - old.meanCost) / n : e.cost });
+    } else if (e.outcome === 'full-hit') {
+      counters.fullHits++;
+      counters.costSaved += entries.get(e.hash)?.meanCost ?? 0;
+    } else if (e.outcome === 'in-flight-join') {
+      counters.inFlightJoins++;
+      counters.costSaved += costOf.get(e.joined ?? -1) ?? 0;
+    }
+  }
+  return run;
+}
