@@ -14,18 +14,20 @@ import { domainPath } from './paths.js';
 export async function benchEngineOverhead(): Promise<Record<string, number>> {
   const results: Record<string, number> = {};
   const proposals = 200_000;
-  for (const [label, cache, record, classes] of [
-    ['cache on, mostly hits', true, false, 1_000],
-    ['cache on, mostly misses', true, false, 1 << 30],
-    ['cache off', false, false, 1_000],
-    ['cache on, mostly hits, writing events.jsonl', true, true, 1_000],
+  for (const [label, cache, record, classes, mode] of [
+    ['cache on, mostly hits', true, false, 1_000, 'sleep'],
+    ['cache on, mostly misses, async evaluate', true, false, 1 << 30, 'sleep'],
+    ['cache on, mostly misses, sync evaluate', true, false, 1 << 30, 'sync'],
+    ['cache off, async evaluate', false, false, 1_000, 'sleep'],
+    ['cache off, sync evaluate', false, false, 1_000, 'sync'],
+    ['cache on, mostly hits, writing events.jsonl', true, true, 1_000, 'sleep'],
   ] as const) {
     const dir = record ? mkdtempSync(join(tmpdir(), 'deja-bench-')) : undefined;
     const summary = await runSearch(
       {
         name: 'overhead',
         domain: domainPath('trivial-domain'),
-        domainOptions: { classes },
+        domainOptions: { classes, mode },
         search: { populationSize: 100, tournamentSize: 10 },
         budget: { maxProposals: proposals },
         cache: { enabled: cache },

@@ -8,8 +8,8 @@ import { defineDomain, type Domain } from '../../src/domain/domain.js';
 export interface TrivialOptions {
   classes?: number;
   evalMs?: number;
-  /** "sleep" leaves the CPU free (I/O-like); "spin" burns it (compute-like). */
-  mode?: 'sleep' | 'spin';
+  /** "sleep" leaves the CPU free (I/O-like); "spin" burns it (compute-like); "sync" returns without a promise. */
+  mode?: 'sleep' | 'spin' | 'sync';
 }
 
 export default function createTrivialDomain(options: TrivialOptions = {}): Domain<number> {
@@ -27,15 +27,17 @@ export default function createTrivialDomain(options: TrivialOptions = {}): Domai
       probeOut[0] = x % classes;
       return probeOut;
     },
-    evaluate: async (x) => {
-      if (evalMs > 0 && options.mode === 'spin') {
-        const end = performance.now() + evalMs;
-        while (performance.now() < end);
-      } else if (evalMs > 0) {
-        await sleep(evalMs);
-      }
-      return { fitness: -(x % 97) };
-    },
+    evaluate: (x) => (options.mode === 'sync' ? { fitness: -(x % 97) } : evaluateAsync(x)),
     describe: (x) => String(x),
   });
+
+  async function evaluateAsync(x: number) {
+    if (evalMs > 0 && options.mode === 'spin') {
+      const end = performance.now() + evalMs;
+      while (performance.now() < end);
+    } else if (evalMs > 0) {
+      await sleep(evalMs);
+    }
+    return { fitness: -(x % 97) };
+  }
 }

@@ -43,11 +43,17 @@ function splitmix32(x: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-export function createRng(seed: number | string, ...labels: Array<number | string>): Rng {
+/** A 32-bit seed that is a pure function of a seed and labels: cheap, with no generator built. */
+export function deriveSeed(seed: number | string, ...labels: Array<number | string>): number {
   let s = typeof seed === 'string' ? hashString32(seed) : seed >>> 0 ^ Math.floor(seed / 2 ** 32);
   for (const label of labels) {
     s = splitmix32(s ^ (typeof label === 'string' ? hashString32(label) : label >>> 0));
   }
+  return s;
+}
+
+export function createRng(seed: number | string, ...labels: Array<number | string>): Rng {
+  const s = deriveSeed(seed, ...labels);
   const a = splitmix32(s);
   const b = splitmix32(a);
   const c = splitmix32(b);

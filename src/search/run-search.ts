@@ -14,7 +14,7 @@ import type { Experiment, ExperimentInput } from '../experiment/schema.js';
 import { FunctionalEquivalenceCache } from '../cache/fec.js';
 import { createFunctionalHasher, HASH_FORMAT_VERSION, type ProbeHashFn } from '../hash/functional-hash.js';
 import { DEFAULT_MANTISSA_BITS } from '../hash/quantize.js';
-import { createRng } from '../random/rng.js';
+import { createRng, deriveSeed } from '../random/rng.js';
 import type { CacheOutcome, SearchEvent } from '../record/events.js';
 import { restoreRun } from '../record/restore-run.js';
 import { RunRecorder } from '../record/run-recorder.js';
@@ -213,9 +213,14 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
   const dispatch = (p: Pending): void => {
     inFlight++;
     dispatched++;
-    const seed = createRng(experiment.seed, 'evaluate', p.id).int(2 ** 32);
-    void evaluator.evaluate({ domain: domainRef, candidate: p.candidate, seed }, timeoutMs).then((outcome) => {
-      completions.push({ pending: p, outcome });
+    const seed = deriveSeed(experiment.seed, 'evaluate', p.id);
+    const outcome = evaluator.evaluate({ domain: domainRef, candidate: p.candidate, seed }, timeoutMs);
+    if (!(outcome instanceof Promise)) {
+      completions.push({ pending: p, outcome }); // landed synchronously: settled by the loop without waiting
+      return;
+    }
+    void outcome.then((landed) => {
+      completions.push({ pending: p, outcome: landed });
       wake?.();
     });
   };

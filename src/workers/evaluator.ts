@@ -2,8 +2,12 @@
 import type { EvaluationOutcome, EvaluationTask } from './evaluation-task.js';
 
 export interface Evaluator {
-  /** Never rejects: failures, timeouts and crashes come back as `ok: false` outcomes. */
-  evaluate(task: EvaluationTask, timeoutMs: number): Promise<EvaluationOutcome>;
+  /**
+   * Never rejects: failures, timeouts and crashes come back as `ok: false` outcomes.
+   * May answer synchronously (an inline evaluation that is not async), which
+   * spares cheap domains a promise round trip per candidate.
+   */
+  evaluate(task: EvaluationTask, timeoutMs: number): EvaluationOutcome | Promise<EvaluationOutcome>;
   /** Cancels every running evaluation (they resolve as `cancelled`). */
   cancelAll(): void;
   close(): Promise<void>;

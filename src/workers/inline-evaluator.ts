@@ -9,17 +9,20 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Domain, EvalContext, EvalResult } from '../domain/domain.js';
-import { createRng } from '../random/rng.js';
+import { createRng, type Rng } from '../random/rng.js';
 import { checkEvalResult, errorMessage, type EvaluationOutcome, type EvaluationTask } from './evaluation-task.js';
 import type { Evaluator } from './evaluator.js';
 
-/** An evaluation context whose abort signal is created on first use. */
+/** An evaluation context whose generator and abort signal are created on first use. */
 class LazyContext implements EvalContext {
   private controller: AbortController | undefined;
-  readonly rng;
+  private generator: Rng | undefined;
 
-  constructor(readonly seed: number) {
-    this.rng = createRng(seed);
+  constructor(readonly seed: number) {}
+
+  get rng(): Rng {
+    this.generator ??= createRng(this.seed);
+    return this.generator;
   }
 
   get signal(): AbortSignal {
@@ -37,17 +40,17 @@ export class InlineEvaluator implements Evaluator {
 
   constructor(private readonly domain: Domain) {}
 
-  evaluate(task: EvaluationTask, timeoutMs: number): Promise<EvaluationOutcome> {
+  evaluate(task: EvaluationTask, timeoutMs: number): EvaluationOutcome | Promise<EvaluationOutcome> {
     const ctx = new LazyContext(task.seed);
     const started = performance.now();
     let result: EvalResult | Promise<EvalResult>;
     try {
       result = this.domain.evaluate(task.candidate, ctx);
     } catch (error) {
-      return Promise.resolve({ ok: false, kind: 'error', error: errorMessage(error), wallMs: performance.now() - started });
+      return { ok: false, kind: 'error', error: errorMessage(error), wallMs: performance.now() - started };
     }
-    // A synchronous evaluation is already over: no timer needed.
-    if (!(result instanceof Promise)) return Promise.resolve(checkEvalResult(result, performance.now() - started));
+    // A synchronous evaluation is already over: no timer, no promise.
+    if (!(result instanceof Promise)) return checkEvalResult(result, performance.now() - started);
     return new Promise((resolve) => {
       let done = false;
       const finish = (outcome: EvaluationOutcome) => {

@@ -1,0 +1,60 @@
+/**
+ * RMSE of the hand-designed baseline samplers at NFE 5 and 10 on each model,
+ * next to the best sampler a search run found (read from the run folders'
+ * summary.json and re-evaluated here, so every number in a row comes from
+ * the same reference). Prints a markdown table.
+ *
+ *   node --import tsx bench/diffusion-sampler/baselines.ts [runsDir] [models]
+ *   (runsDir default runs/, expects runsDir/ds-<model>-nfe<N>/summary.json; models default ring,grid,mnist)
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SamplerCandidate } from '../../src/evaluators/diffusion-sampler/candidate.js';
+import createDomain from '../../src/evaluators/diffusion-sampler/index.js';
+import { maxStepsWithin } from '../../src/evaluators/diffusion-sampler/search-space.js';
+import { createRng } from '../../src/random/rng.js';
+
+const runsDir = process.argv[2] ?? 'runs';
+const models = (process.argv[3] ?? 'ring,grid,mnist').split(',');
+const range = { sigmaMax: 80, sigmaMin: 0.002 };
+
+/** Each baseline takes the most steps its NFE budget allows. */
+function baselines(nfeLimit: number): Array<[string, SamplerCandidate]> {
+  const space = { range, nfeLimit };
+  const sized = (c: SamplerCandidate): SamplerCandidate => ({ ...c, steps: maxStepsWithin(c, space) });
+  return [
+    ['Euler / EDM rho 7', sized({ solver: 'euler', schedule: { kind: 'edm', rho: 7 } })],
+    ['Heun / EDM rho 7 (final Euler step)', sized({ solver: 'heun', schedule: { kind: 'edm', rho: 7 }, finalDenoise: true })],
+    ['DPM-Solver++(2M) / logSNR', sized({ solver: 'dpmpp-2m', order: 2, schedule: { kind: 'logsnr' } })],
+    ['UniPC bh2 order 2 / logSNR', sized({ solver: 'unipc', order: 2, variant: 'bh2', corrector: true, schedule: { kind: 'logsnr' } })],
+    ['DEIS rhoAB-3 / logSNR', sized({ solver: 'deis', variant: 'rhoab', order: 3, schedule: { kind: 'logsnr' } })],
+    ['iPNDM-4 / logSNR', sized({ solver: 'ipndm', order: 4, schedule: { kind: 'logsnr' } })],
+  ];
+}
+
+const signal = new AbortController().signal;
+for (const model of models) {
+  for (const nfeLimit of [5, 10]) {
+    const extra = model === 'trained' ? { referenceTolerance: 1e-6 } : {};
+    const domain = await createDomain({ model, nfe: nfeLimit, ...extra });
+    const ctx = { seed: 0, rng: createRng(0), signal };
+    console.log(`\n### ${model}, NFE <= ${nfeLimit}\n`);
+    console.log('| sampler | NFE | RMSE | sliced W2 |');
+    console.log('|---|---|---|---|');
+    const rows: Array<[string, SamplerCandidate]> = baselines(nfeLimit);
+    const summary = join(runsDir, `ds-${model}-nfe${nfeLimit}`, 'summary.json');
+    if (existsSync(summary)) {
+      const best = (JSON.parse(readFileSync(summary, 'utf8')) as { best: { candidate: SamplerCandidate } }).best.candidate;
+      rows.push([`**search best**: ${domain.describe(best)}`, best]);
+    }
+    let bestBaseline = Infinity;
+    for (const [name, c] of rows) {
+      const r = await domain.evaluate(c, ctx);
+      const rmse = r.metrics!.rmse as number | null;
+      if (!name.startsWith('**') && rmse !== null) bestBaseline = Math.min(bestBaseline, rmse);
+      const ratio = name.startsWith('**') && rmse !== null ? ` (${(bestBaseline / rmse).toFixed(2)}x lower than the best baseline)` : '';
+      console.log(`| ${name} | ${r.metrics!.nfe} | ${rmse === null ? 'diverged' : rmse.toPrecision(3)}${ratio} | ${(r.metrics!.slicedWasserstein as number | null)?.toPrecision(3) ?? '-'} |`);
+    }
+    await domain.close?.();
+  }
+}
