@@ -8,6 +8,7 @@ import { CliError } from './cli-error.js';
 import { hashCommand } from './hash-command.js';
 import { resumeCommand } from './resume-command.js';
 import { runCommand } from './run-command.js';
+import { spaceCommand } from './space-command.js';
 import { statsCommand } from './stats-command.js';
 
 const USER_ERRORS = [CliError, ExperimentError, DomainInputError, SearchSpaceError];
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
     .option('--no-progress', 'no live progress line')
     .option('--json', 'print the summary as JSON')
     .option('--force', 'overwrite an existing run in --out')
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend for domains that train networks (sets domainOptions.backend)').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
     .action(runCommand);
 
   program
@@ -68,6 +70,17 @@ export function buildProgram(): Command {
     .option('--options <json>', 'domain options as JSON (as domainOptions in an experiment)')
     .option('--mantissa-bits <n>', 'mantissa bits kept before hashing', nonNegativeInt('--mantissa-bits'))
     .action(hashCommand);
+
+  program
+    .command('space')
+    .description('enumerate a search space: labelled graphs, structural and functional classes (nas-cell)')
+    .argument('<domain>', 'nas-cell')
+    .requiredOption('--max-vertices <n>', 'cells with up to this many vertices (2-7)', nonNegativeInt('--max-vertices'))
+    .option('--no-functional', 'structural hashes only (much faster)')
+    .option('--mantissa-bits <n>', 'mantissa bits of the functional hash', nonNegativeInt('--mantissa-bits'))
+    .option('--no-progress', 'no progress lines')
+    .option('--json', 'print JSON')
+    .action(spaceCommand);
 
   program
     .command('domains')

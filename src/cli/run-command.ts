@@ -17,6 +17,7 @@ export interface RunCommandOptions {
   progress: boolean;
   json?: boolean;
   force?: boolean;
+  backend?: string;
 }
 
 function defaultOutDir(name: string): string {
@@ -25,8 +26,9 @@ function defaultOutDir(name: string): string {
 }
 
 /** Command-line flags that override the experiment file. */
-export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers' | 'maxEvals'> & { cache?: boolean }): Partial<ExperimentInput> {
+export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers' | 'maxEvals' | 'backend'> & { cache?: boolean }): Partial<ExperimentInput> {
   return {
+    domainOptions: options.backend === undefined ? undefined : { backend: options.backend },
     seed: options.seed,
     workers: options.workers,
     budget: options.maxEvals === undefined ? undefined : { maxEvaluations: options.maxEvals },

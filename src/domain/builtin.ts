@@ -16,6 +16,21 @@ export const BUILTIN_DOMAINS: readonly BuiltinDomain[] = [
     description: 'Symbolic regression over expression trees; constants fitted by Levenberg-Marquardt, scored by held-out R^2.',
     load: () => import('../evaluators/symbolic/index.js'),
   },
+  {
+    name: 'nas-cell',
+    description: 'NAS-Bench-101 cells trained on real MNIST digits with TensorFlow.js; forward-probe or short-train functional hash.',
+    load: () => import('../evaluators/nas-cell/index.js'),
+  },
+  {
+    name: 'diffusion-sampler',
+    description: 'Diffusion samplers (solver x schedule x steps) scored against a reference ODE solution; probe = final samples.',
+    load: () => import('../evaluators/diffusion-sampler/index.js'),
+  },
+  {
+    name: 'automl-zero',
+    description: 'AutoML-Zero: learning algorithms from basic math ops (Setup/Predict/Learn), compiled to JavaScript; probe = errors on a few examples.',
+    load: () => import('../evaluators/automl-zero/index.js'),
+  },
 ];
 
 export function findBuiltinDomain(name: string): BuiltinDomain | undefined {

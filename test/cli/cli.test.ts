@@ -26,6 +26,18 @@ describe('deja CLI', () => {
     const r = deja('domains');
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^symbolic\s+Symbolic regression/m);
+    for (const name of ['nas-cell', 'diffusion-sampler', 'automl-zero']) assert.match(r.stdout, new RegExp(`^${name}\\s+\\S`, 'm'));
+  });
+
+  it('enumerates the NAS-Bench-101 space up to 5 vertices', () => {
+    const r = deja('space', 'nas-cell', '--max-vertices', '5', '--json', '--no-progress');
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout);
+    assert.equal(result.structuralHashes, 2532);
+    assert.deepEqual(result.structuralByVertices, { 2: 1, 3: 6, 4: 84, 5: 2441 });
+    assert.ok(result.functionalHashes <= result.structuralHashes);
+    assertUserError(deja('space', 'symbolic', '--max-vertices', '5'), /only the nas-cell space/);
+    assertUserError(deja('space', 'nas-cell', '--max-vertices', '9'), /--max-vertices: expected 2 to 7/);
   });
 
   it('prints a hash as 16 hex digits and nothing else, equal for equal functions', () => {
