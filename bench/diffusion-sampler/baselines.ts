@@ -4,8 +4,9 @@
  * summary.json and re-evaluated here, so every number in a row comes from
  * the same reference). Prints a markdown table.
  *
- *   node --import tsx bench/diffusion-sampler/baselines.ts [runsDir] [models]
- *   (runsDir default runs/, expects runsDir/ds-<model>-nfe<N>/summary.json; models default ring,grid,mnist)
+ *   node --import tsx bench/diffusion-sampler/baselines.ts [runsDir] [models] [noiseSeed]
+ *   (runsDir default runs/, expects runsDir/ds-<model>-nfe<N>/summary.json; models default ring,grid,mnist;
+ *   noiseSeed default 0 = the noises the searches used; another seed checks the found samplers on held-out noise)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { createRng } from '../../src/random/rng.js';
 
 const runsDir = process.argv[2] ?? 'runs';
 const models = (process.argv[3] ?? 'ring,grid,mnist').split(',');
+const noiseSeed = Number(process.argv[4] ?? 0);
 const range = { sigmaMax: 80, sigmaMin: 0.002 };
 
 /** Each baseline takes the most steps its NFE budget allows. */
@@ -36,9 +38,9 @@ const signal = new AbortController().signal;
 for (const model of models) {
   for (const nfeLimit of [5, 10]) {
     const extra = model === 'trained' ? { referenceTolerance: 1e-6 } : {};
-    const domain = await createDomain({ model, nfe: nfeLimit, ...extra });
+    const domain = await createDomain({ model, nfe: nfeLimit, noiseSeed, ...extra });
     const ctx = { seed: 0, rng: createRng(0), signal };
-    console.log(`\n### ${model}, NFE <= ${nfeLimit}\n`);
+    console.log(`\n#### ${model}, NFE <= ${nfeLimit}${noiseSeed === 0 ? '' : `, held-out noise seed ${noiseSeed}`}\n`);
     console.log('| sampler | NFE | RMSE | sliced W2 |');
     console.log('|---|---|---|---|');
     const rows: Array<[string, SamplerCandidate]> = baselines(nfeLimit);

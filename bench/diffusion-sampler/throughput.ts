@@ -20,7 +20,11 @@ for (const model of ['ring', 'grid', 'mnist'] as const) {
   const rng = createRng(42, 'bench', model);
   const candidates: SamplerCandidate[] = Array.from({ length: count }, () => domain.random(rng));
   const signal = new AbortController().signal;
-  await domain.evaluate(candidates[0], { seed: 0, rng, signal }); // builds the model and the reference
+  // Warm-up: builds the model and the reference, and lets the JIT compile both paths before timing.
+  for (const c of candidates.slice(0, 20)) {
+    hash(await domain.probe(c));
+    await domain.evaluate(c, { seed: 0, rng, signal });
+  }
   let evalMs = 0;
   let probeMs = 0;
   for (const c of candidates) {

@@ -116,6 +116,17 @@ describe('runSearch', () => {
     assert.ok(lastSuccess > firstIndex('timeout') && lastSuccess > firstIndex('crash'));
   });
 
+  it('stops at the summed evaluation cost and at the wall-clock budget', async () => {
+    const cost = await runSearch(base({ budget: { maxCost: 12 } })); // the test domain reports cost 1 per evaluation
+    assert.equal(cost.stopReason, 'max-cost');
+    assert.equal(cost.evaluationCost, 12);
+    assert.equal(cost.evaluations, 12);
+    const wall = await runSearch(base({ domainOptions: { delayMs: 20 }, budget: { maxWallSeconds: 0.3 } }));
+    assert.equal(wall.stopReason, 'max-wall-seconds');
+    assert.ok(wall.wallSeconds >= 0.3 && wall.wallSeconds < 2, `ran ${wall.wallSeconds} s`);
+    assert.ok(wall.evaluations >= 3);
+  });
+
   it('stops at the target fitness, at maxProposals, and when aborted', async () => {
     const target = await runSearch(base({ budget: { maxEvaluations: 1000, targetFitness: 45 } }));
     assert.equal(target.stopReason, 'target-fitness');
