@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { DomainInputError } from '../../src/domain/domain.js';
 import { createRng } from '../../src/random/rng.js';
 import factory from '../../src/evaluators/automl-zero/index.js';
-import type { AutomlZeroCandidate } from '../../src/evaluators/automl-zero/index.js';
 import { pruneDeadCode } from '../../src/evaluators/automl-zero/liveness.js';
 import { applyMutation, initialProgram, MUTATION_TYPES } from '../../src/evaluators/automl-zero/search-space.js';
 import { parseOptions } from '../../src/evaluators/automl-zero/options.js';

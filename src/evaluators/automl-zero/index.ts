@@ -53,7 +53,7 @@ export function describeProgram(program: Program, config: AutomlZeroConfig): str
 export function createAutomlZeroDomain(options: Record<string, unknown>): Domain<AutomlZeroCandidate> {
   const config = parseOptions(options);
   const tasks = generateTasks(config.tasks, config.F);
-  // Parsed programs are shared read-only: mutation clones before changing anything.
+  // Parsed programs are shared read-only: mutation copies what it changes.
   const parsed = new BoundedMap<string, Program>(20000);
   const parse = (text: string): Program => {
     let p = parsed.get(text);
@@ -63,7 +63,18 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     }
     return p;
   };
-  const programs = new ProgramCache({ F: config.F, memory: config.space.memory, unrollMax: config.unrollMax }, parse);
+  // Candidates made here (random, mutate) carry their program by identity: in the main
+  // thread the engine hands the same object to normalize, validate and probe, so the
+  // hot path never hashes or re-parses program text. Other candidates (files, worker
+  // copies) go through the text-keyed memo.
+  const made = new WeakMap<AutomlZeroCandidate, Program>();
+  const programOf = (c: AutomlZeroCandidate): Program => made.get(c) ?? parse(c.program);
+  const make = (program: Program): AutomlZeroCandidate => {
+    const candidate = { program: printProgram(program) };
+    made.set(candidate, program);
+    return candidate;
+  };
+  const programs = new ProgramCache({ F: config.F, memory: config.space.memory, unrollMax: config.unrollMax });
   const examplesPerEvaluation = tasks.reduce((n, t) => n + t.nTrain + t.nValid, 0);
   const evaluateWith: ExecutorKind =
     config.executor === 'auto' ? (examplesPerEvaluation >= config.compileAboveExamples ? 'compiled' : 'interpreted') : config.executor;
@@ -74,6 +85,8 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     if (typeof candidate !== 'object' || candidate === null || typeof (candidate as { program?: unknown }).program !== 'string') {
       return 'program: expected {"program": "<program text>"}';
     }
+    // random and mutate only draw addresses within the configured memory.
+    if (made.has(candidate as AutomlZeroCandidate)) return null;
     let program: Program;
     try {
       program = parse((candidate as AutomlZeroCandidate).program);
@@ -89,43 +102,27 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     description: 'AutoML-Zero: evolve Setup/Predict/Learn programs of basic math ops that learn regression and classification tasks',
     probeKey: probeKeyOf(config),
     mantissaBits: 24,
-    random: (rng: Rng) => {
-      const program = initialProgram(config.space, rng);
-      const text = printProgram(program);
-      parsed.set(text, program);
-      return { program: text };
-    },
-    mutate: (candidate, rng) => {
-      const child = mutateProgram(config.space, parse(candidate.program), rng);
-      const text = printProgram(child);
-      // The child is likely probed and later picked as a parent: skip re-parsing it then.
-      parsed.set(text, child);
-      return { program: text };
-    },
+    random: (rng: Rng) => make(initialProgram(config.space, rng)),
+    mutate: (candidate, rng) => make(mutateProgram(config.space, programOf(candidate), rng)),
     probe: (candidate) => {
-      const entry = programs.entry(candidate.program);
-      entry.probe ??= probeOnTasks(programs.runner(candidate.program, probeWith), tasks, config.probe, config.maxAbsError, entry.random);
+      const entry = programs.entry(programOf(candidate));
+      entry.probe ??= probeOnTasks(programs.runner(entry, probeWith), tasks, config.probe, config.maxAbsError, entry.random);
       return entry.probe;
     },
     evaluate: (candidate, ctx) => {
-      const run = programs.runner(candidate.program, evaluateWith);
-      const { fitness, taskFitnesses } = evaluateOnTasks(run, tasks, ctx.rng, config.maxAbsError);
-      return {
-        fitness,
-        metrics: {
-          minTaskFitness: Math.min(...taskFitnesses),
-          liveInstructions: programs.entry(candidate.program).liveInstructions,
-        },
-      };
+      const entry = programs.entry(programOf(candidate));
+      const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(entry, evaluateWith), tasks, ctx.rng, config.maxAbsError);
+      return { fitness, metrics: { minTaskFitness: Math.min(...taskFitnesses), liveInstructions: entry.liveInstructions } };
     },
-    describe: (candidate) => describeProgram(parse(candidate.program), config),
+    describe: (candidate) => describeProgram(programOf(candidate), config),
     validate,
     parse: (text) => {
       const message = validate({ program: text });
       if (message !== null) throw new DomainInputError(message);
       return { program: printProgram(parse(text)) };
     },
-    normalize: (candidate) => ({ program: printProgram(parse(candidate.program)) }),
+    // Candidates made here are already printed canonically: keep the object (and its identity).
+    normalize: (candidate) => (made.has(candidate) ? candidate : { program: printProgram(parse(candidate.program)) }),
   });
 }
 

@@ -1,7 +1,7 @@
 /**
- * Per-thread memo from program text to runnable forms: the live program
+ * Per-thread memo from parsed programs to runnable forms: the live program
  * (dead code removed), its interpreter, on demand its compiled function, and
- * its probe output. Keyed by program text, then shared by live-code text:
+ * its probe output. Keyed by program object, then shared by live-code text:
  * programs that differ only in dead code (most children of a mutation that
  * hit dead code, and the 10% of children copied unchanged) share one entry,
  * so they are assembled, compiled and probed once. The probe is deterministic,
@@ -33,24 +33,23 @@ export interface RunnableProgram {
 }
 
 export class ProgramCache {
-  private readonly byText: BoundedMap<string, RunnableProgram>;
+  private readonly byProgram = new WeakMap<Program, RunnableProgram>();
   private readonly byLiveText: BoundedMap<string, RunnableProgram>;
   /** Number of JavaScript functions generated so far (for benchmarks). */
   compiles = 0;
 
   constructor(
     private readonly opts: CompileOptions,
-    private readonly parse: (text: string) => Program,
     capacity = 20000,
   ) {
-    this.byText = new BoundedMap(capacity);
     this.byLiveText = new BoundedMap(capacity);
   }
 
-  entry(text: string): RunnableProgram {
-    let entry = this.byText.get(text);
+  /** Programs are never changed once built, so the object itself is the key. */
+  entry(program: Program): RunnableProgram {
+    let entry = this.byProgram.get(program);
     if (entry === undefined) {
-      const live = pruneDeadCode(this.parse(text), this.opts.memory);
+      const live = pruneDeadCode(program, this.opts.memory);
       const liveText = printProgram(live);
       entry = this.byLiveText.get(liveText);
       if (entry === undefined) {
@@ -64,13 +63,12 @@ export class ProgramCache {
         };
         this.byLiveText.set(liveText, entry);
       }
-      this.byText.set(text, entry);
+      this.byProgram.set(program, entry);
     }
     return entry;
   }
 
-  runner(text: string, kind: ExecutorKind): TaskRunner {
-    const entry = this.entry(text);
+  runner(entry: RunnableProgram, kind: ExecutorKind): TaskRunner {
     if (kind === 'interpreted') return entry.interpreted;
     if (entry.compiled === undefined) {
       entry.compiled = compileProgram(entry.live, this.opts);

@@ -1,8 +1,12 @@
 /**
  * A program (the original's "Algorithm"): Setup, Predict and Learn component
  * functions, each a list of instructions over typed memory slots.
+ *
+ * Instructions, component lists and programs are never changed once built:
+ * mutations build new ones and share the rest, so their text, live code and
+ * probe can be memoized by object (see text.ts and program-cache.ts).
  */
-import { OPS, type OpDef, type SlotType } from './ops.js';
+import type { SlotType } from './ops.js';
 
 export interface Instruction {
   op: number;
@@ -45,15 +49,4 @@ export function noOp(): Instruction {
   return { op: 0, in1: 0, in2: 0, out: 0, data: [] };
 }
 
-export function opOf(x: Instruction): OpDef {
-  return OPS[x.op];
-}
 
-/** The slots an instruction reads, as [type, address] pairs. */
-export function readsOf(x: Instruction): Array<[SlotType, number]> {
-  const op = OPS[x.op];
-  const reads: Array<[SlotType, number]> = [];
-  if (op.in1 !== null) reads.push([op.in1, x.in1]);
-  if (op.in2 !== null) reads.push([op.in2, x.in2]);
-  return reads;
-}

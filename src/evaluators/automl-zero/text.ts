@@ -11,7 +11,7 @@
 import { DomainInputError } from '../../domain/domain.js';
 import { OPS, type OpDef, type SlotType } from './ops.js';
 import { BoundedMap } from './bounded-map.js';
-import { COMPONENTS, type ComponentName, type Instruction, type Program } from './program.js';
+import type { ComponentName, Instruction, Program } from './program.js';
 
 const HEADERS: Record<ComponentName, string> = { setup: 'def Setup():', predict: 'def Predict():', learn: 'def Learn():' };
 
