@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/evaluators/nas-cell/backend.js';
 import { loadMnistSplits, splitOf } from '../../src/evaluators/nas-cell/mnist-data.js';
-import { seededPermutation, trainAndEvaluate } from '../../src/evaluators/nas-cell/training.js';
+import { seededPermutation } from '../../src/random/permutation.js';
+import { trainAndEvaluate } from '../../src/evaluators/nas-cell/training.js';
 import { createRng } from '../../src/random/rng.js';
 import { README_CELL } from './helpers.js';
 

@@ -10,6 +10,7 @@
  *   784 pixels projected to F dimensions by a seeded Gaussian matrix and
  *   standardized with the train statistics; label 1 for the second digit.
  */
+import { seededPermutation } from '../../random/permutation.js';
 import { createRequire } from 'node:module';
 import { createRng, type Rng } from '../../random/rng.js';
 
@@ -104,17 +105,6 @@ function digitImages(digit: number): Float64Array {
 export const ALL_DIGIT_PAIRS: Array<[number, number]> = [];
 for (let a = 0; a < 10; a++) for (let b = a + 1; b < 10; b++) ALL_DIGIT_PAIRS.push([a, b]);
 
-function shuffledIndices(n: number, rng: Rng): Uint32Array {
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = idx[i];
-    idx[i] = idx[j];
-    idx[j] = t;
-  }
-  return idx;
-}
 
 function binaryTask(spec: TaskSpec, F: number, index: number, taskNumber: number): Task {
   const pairs = spec.digitPairs ?? ALL_DIGIT_PAIRS;
@@ -126,7 +116,7 @@ function binaryTask(spec: TaskSpec, F: number, index: number, taskNumber: number
   // One pool of (class, image) pairs, shuffled, split into train then validation without overlap.
   const pool: Array<[number, number]> = [];
   for (let c = 0; c < 2; c++) for (let i = 0; i < counts[c]; i++) pool.push([c, i]);
-  const order = shuffledIndices(pool.length, data);
+  const order = seededPermutation(pool.length, data);
   const needed = spec.trainExamples + spec.validExamples;
   if (needed > pool.length) {
     throw new RangeError(`projected-binary: digits ${d0}/${d1} have ${pool.length} images, fewer than ${needed} train + validation examples`);

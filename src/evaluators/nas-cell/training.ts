@@ -10,6 +10,7 @@
  * created inside tf.tidy or disposed explicitly, so memory stays flat across
  * evaluations.
  */
+import { seededPermutation } from '../../random/permutation.js';
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../random/rng.js';
 import type { Cell } from './cell.js';
@@ -57,18 +58,6 @@ export interface TrainOptions {
   signal?: AbortSignal;
 }
 
-/** Fisher-Yates with our generator: the permutation depends on the seed alone. */
-export function seededPermutation(n: number, rng: Rng): Int32Array {
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
-}
 
 function gatherBatch(split: ImageSplit, indices: ArrayLike<number>, start: number, end: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
   const pixels = split.side * split.side;
