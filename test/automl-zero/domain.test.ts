@@ -7,17 +7,9 @@ import { pruneDeadCode } from '../../src/evaluators/automl-zero/liveness.js';
 import { applyMutation, initialProgram, MUTATION_TYPES } from '../../src/evaluators/automl-zero/search-space.js';
 import { parseOptions } from '../../src/evaluators/automl-zero/options.js';
 import { parseProgram, printProgram } from '../../src/evaluators/automl-zero/text.js';
+import { GD } from './programs.js';
 
 const ctx = (seed = 1) => ({ seed, rng: createRng(seed), signal: new AbortController().signal });
-const GD = `def Setup():
-  s2 = 0.2
-def Predict():
-  s1 = dot(v0, v1)
-def Learn():
-  s3 = s0 - s1
-  s3 = s2 * s3
-  v2 = s3 * v0
-  v1 = v1 + v2`;
 
 test('hand-written gradient-descent linear regression scores above 0.999 on the demo tasks', async () => {
   const domain = await factory({});

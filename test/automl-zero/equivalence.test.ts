@@ -8,21 +8,13 @@ import assert from 'node:assert/strict';
 import { createFunctionalHasher } from '../../src/hash/functional-hash.js';
 import factory from '../../src/evaluators/automl-zero/index.js';
 import type { AutomlZeroCandidate } from '../../src/evaluators/automl-zero/index.js';
+import { GD } from './programs.js';
 
 const domain = await factory({});
 const hasher = await createFunctionalHasher();
 const hashOf = hasher.forKey({ domain: domain.name, version: domain.version, probeKey: domain.probeKey, mantissaBits: domain.mantissaBits });
 const hash = async (program: string): Promise<string> => hashOf(await domain.probe(domain.parse!(program) as AutomlZeroCandidate));
 
-const GD = `def Setup():
-  s2 = 0.2
-def Predict():
-  s1 = dot(v0, v1)
-def Learn():
-  s3 = s0 - s1
-  s3 = s2 * s3
-  v2 = s3 * v0
-  v1 = v1 + v2`;
 
 test('dead code does not change the hash', async () => {
   const withDeadCode = `def Setup():
