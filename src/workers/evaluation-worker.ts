@@ -6,7 +6,7 @@
 import type { Domain } from '../domain/domain.js';
 import { loadDomain } from '../domain/load-domain.js';
 import type { DomainRef, EvaluationOutcome, EvaluationTask } from './evaluation-task.js';
-import { runEvaluation } from './run-evaluation.js';
+import { LazyContext, startEvaluation } from './run-evaluation.js';
 
 const domains = new Map<string, Promise<Domain>>();
 
@@ -23,5 +23,5 @@ function domainFor(ref: DomainRef): Promise<Domain> {
 export default async function evaluateTask(task: EvaluationTask): Promise<EvaluationOutcome> {
   const domain = await domainFor(task.domain);
   if (task.started) Atomics.store(task.started, 0, 1);
-  return runEvaluation(domain, task.candidate, task.seed, new AbortController().signal);
+  return startEvaluation(domain, task.candidate, new LazyContext(task.seed));
 }
