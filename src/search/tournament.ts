@@ -14,13 +14,14 @@ export function tournamentSelect<C>(population: readonly Individual<C>[], size: 
     for (const ind of population) if (ind.fitness > best.fitness) best = ind;
     return best;
   }
-  // Floyd's algorithm: `size` distinct indices in O(size) draws.
-  const chosen = new Set<number>();
+  // Floyd's algorithm: `size` distinct indices in O(size) draws. Tournaments are small:
+  // a linear scan of an array beats a Set here (no hashing, one small allocation).
+  const chosen: number[] = [];
   let best: Individual<C> | undefined;
   for (let j = n - size; j < n; j++) {
     const t = rng.int(j + 1);
-    const index = chosen.has(t) ? j : t;
-    chosen.add(index);
+    const index = chosen.includes(t) ? j : t;
+    chosen.push(index);
     const ind = population[index];
     if (!best || ind.fitness > best.fitness) best = ind;
   }

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../src/random/rng.js';
 import { compileProgram, generateSource } from '../../src/evaluators/automl-zero/compile.js';
-import { assemble, interpreterFor } from '../../src/evaluators/automl-zero/interpret.js';
+import { Interpreter } from '../../src/evaluators/automl-zero/interpret.js';
 import { OPS } from '../../src/evaluators/automl-zero/ops.js';
 import { initialProgram, type SearchSpace } from '../../src/evaluators/automl-zero/search-space.js';
 import { generateTasks } from '../../src/evaluators/automl-zero/tasks.js';
@@ -41,13 +41,14 @@ function compare(F: number, unrollMax: number, programs: number, seed: number): 
   for (let i = 0; i < programs; i++) {
     const program = initialProgram(space, rng);
     const compiled = compileProgram(program, { F, memory: space.memory, unrollMax });
-    const interpreted = interpreterFor(assemble(program, F, space.memory));
+    const interpreter = new Interpreter(F, space.memory);
+    const interpreted = interpreter.runner(interpreter.assemble(program));
     for (const t of tasks) {
       for (const classify of [false, true]) {
         const e1 = new Float64Array(t.nTrain + t.nValid).fill(-1);
         const e2 = new Float64Array(t.nTrain + t.nValid).fill(-1);
-        const f1 = compiled(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, createRng(9, i), e1, classify, 100);
-        const f2 = interpreted(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, createRng(9, i), e2, classify, 100);
+        const f1 = compiled(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, createRng(9, i), e1, 0, classify, 100);
+        const f2 = interpreted(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, createRng(9, i), e2, 0, classify, 100);
         assert.ok(Object.is(f1, f2), `program ${i}, F=${F}: fitness ${f1} (compiled) vs ${f2} (interpreted)\n${printProgram(program)}`);
         assert.deepEqual(Array.from(e1), Array.from(e2), `program ${i}, F=${F}: per-example errors differ\n${printProgram(program)}`);
         if (f1 > 0) nonTrivial++;

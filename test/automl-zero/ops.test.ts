@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../src/random/rng.js';
-import { assemble, runInterpreted } from '../../src/evaluators/automl-zero/interpret.js';
+import { Interpreter } from '../../src/evaluators/automl-zero/interpret.js';
 import { NUM_OPS, OPS } from '../../src/evaluators/automl-zero/ops.js';
 import { parseInstruction } from '../../src/evaluators/automl-zero/text.js';
 
@@ -38,10 +38,10 @@ interface Memory {
 
 function runSetup(lines: string[]): Memory {
   const setup = [...inputLines, ...lines].map((l) => parseInstruction(l));
-  const p = assemble({ setup, predict: [], learn: [] }, F, memory);
+  const interpreter = new Interpreter(F, memory);
   const none = new Float64Array(0);
-  runInterpreted(p, none, none, 0, none, none, 0, createRng(1), null, false, 100);
-  const mem = Array.from(p.mem);
+  interpreter.run(interpreter.assemble({ setup, predict: [], learn: [] }), none, none, 0, none, none, 0, createRng(1), null, 0, false, 100);
+  const mem = Array.from(interpreter.mem);
   const S = memory.scalars;
   return {
     s: mem.slice(0, S),

@@ -14,7 +14,7 @@
  * with fitness 0; so does such a validation error. For classification the
  * prediction is passed through a sigmoid before Learn sees it.
  */
-import { OPS, type EmitContext } from './ops.js';
+import { OPS, floatToIndex, type EmitContext, type Operand } from './ops.js';
 import { FEATURES_VECTOR, type Instruction, type MemorySize, type Program } from './program.js';
 
 /** Random source used by the uniform/gaussian setters. */
@@ -25,8 +25,8 @@ export interface OpRng {
 
 /**
  * Runs one task. X/VX hold the train/validation features row by row (F per
- * example), Y/VY the labels. errs (length >= nTrain + nValid) receives the
- * absolute errors; entries after an early stop are left untouched.
+ * example), Y/VY the labels. errs[errsOffset ..] (nTrain + nValid entries)
+ * receives the absolute errors; entries after an early stop are left untouched.
  */
 export type TaskRunner = (
   X: Float64Array,
@@ -37,6 +37,7 @@ export type TaskRunner = (
   nValid: number,
   rng: OpRng,
   errs: Float64Array | null,
+  errsOffset: number,
   classify: boolean,
   maxAbsError: number,
 ) => number;
@@ -55,6 +56,12 @@ function numberLiteral(x: number): string {
   return x < 0 || Object.is(x, -0) ? `(${String(x)})` : String(x);
 }
 
+/** A compiled program has its data values as numbers (only the interpreter passes variable names). */
+function literal(x: Operand): number {
+  if (typeof x !== 'number') throw new TypeError(`compile: expected a number, got ${x}`);
+  return x;
+}
+
 /** Emission state for one program: which locals it used, fresh loop variable names. */
 function createEmitContext(opts: CompileOptions): { ctx: EmitContext; locals: Set<string>; unrolled: boolean } {
   const { F, memory } = opts;
@@ -65,8 +72,8 @@ function createEmitContext(opts: CompileOptions): { ctx: EmitContext; locals: Se
     locals.add(name);
     return name;
   };
-  const vOffset = (a: number): number => a * F;
-  const mOffset = (a: number): number => memory.vectors * F + a * F * F;
+  const vOffset = (a: Operand): number => literal(a) * F;
+  const mOffset = (a: Operand): number => memory.vectors * F + literal(a) * F * F;
   const ctx: EmitContext = {
     F,
     s: (a) => use(`s${a}`),
@@ -95,7 +102,8 @@ function createEmitContext(opts: CompileOptions): { ctx: EmitContext; locals: Se
       const k = `k${loopCounter++}`;
       return `let ${name} = 0; for (let ${k} = 0; ${k} < ${n}; ${k}++) { ${name} += ${term(k)}; }`;
     },
-    num: numberLiteral,
+    num: (x) => numberLiteral(literal(x)),
+    index: (x) => floatToIndex(literal(x), F),
   };
   return { ctx, locals, unrolled };
 }
@@ -124,7 +132,7 @@ export function generateSource(program: Program, opts: CompileOptions): string {
   return `"use strict";
 const M = new Float64Array(${memorySize});
 const T = new Float64Array(${F * F});
-return function run(X, Y, nTrain, VX, VY, nValid, rng, errs, classify, maxAbsError) {
+return function run(X, Y, nTrain, VX, VY, nValid, rng, errs, errsOffset, classify, maxAbsError) {
   let ${declarations.join(', ')};
   ${unrolled ? '' : 'M.fill(0);'}
   ${setup}
@@ -137,7 +145,7 @@ return function run(X, Y, nTrain, VX, VY, nValid, rng, errs, classify, maxAbsErr
     const y = Y[n];
     const e = Math.abs(y - s1);
     if (!(e <= maxAbsError)) return 0;
-    if (errs !== null) errs[n] = e;
+    if (errs !== null) errs[errsOffset + n] = e;
     ${loadTrain}
     s0 = y;
     ${learn}
@@ -150,7 +158,7 @@ return function run(X, Y, nTrain, VX, VY, nValid, rng, errs, classify, maxAbsErr
     s0 = 0;
     ${predict}
     const y = VY[n];
-    let e;
+    let e = 0;
     if (classify) {
       const p = 1 / (1 + Math.exp(-s1));
       e = p > 1 || p < 0 ? Infinity : (y > 0.5) === (p > 0.5) ? 0 : 1;
@@ -161,7 +169,7 @@ return function run(X, Y, nTrain, VX, VY, nValid, rng, errs, classify, maxAbsErr
     }
     const ae = Math.abs(e);
     if (!(ae <= maxAbsError)) return 0;
-    if (errs !== null) errs[nTrain + n] = ae;
+    if (errs !== null) errs[errsOffset + nTrain + n] = ae;
     xi += ${F};
   }
   if (classify) return 1 - loss / nValid;

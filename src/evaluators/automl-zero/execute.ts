@@ -34,7 +34,7 @@ export function evaluateOnTasks(run: TaskRunner, tasks: readonly Task[], rng: Op
   const taskFitnesses: number[] = [];
   let total = 0;
   for (const t of tasks) {
-    const f = run(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, rng, null, t.classify, maxAbsError);
+    const f = run(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, rng, null, 0, t.classify, maxAbsError);
     // Guard: a runner never returns NaN, but a NaN here would poison the mean.
     const fitness = f === f ? f : 0;
     taskFitnesses.push(fitness);
@@ -61,16 +61,16 @@ export function probeOnTasks(
   probe: ProbeConfig,
   maxAbsError: number,
   usesRandom = true,
+  out = new Float64Array(probeLength(tasks, probe)),
 ): Float64Array {
-  const out = new Float64Array(probeLength(tasks, probe)).fill(NaN);
+  out.fill(NaN);
   let offset = 0;
   for (const t of tasks) {
     const nTrain = Math.min(probe.trainExamples, t.nTrain);
     const nValid = Math.min(probe.validExamples, t.nValid);
     out[offset] = t.index;
-    const errs = out.subarray(offset + 1, offset + 1 + nTrain + nValid);
     // Reset the random stream per task, as the original does; skipped when no live op draws from it.
-    run(t.X, t.Y, nTrain, t.VX, t.VY, nValid, usesRandom ? createRng(probe.seed) : NO_RNG, errs, t.classify, maxAbsError);
+    run(t.X, t.Y, nTrain, t.VX, t.VY, nValid, usesRandom ? createRng(probe.seed) : NO_RNG, out, offset + 1, t.classify, maxAbsError);
     offset += 1 + nTrain + nValid;
   }
   return out;

@@ -9,18 +9,26 @@
  */
 import { DomainInputError, defineDomain, type Domain, type DomainFactory } from '../../domain/domain.js';
 import type { Rng } from '../../random/rng.js';
-import { ProgramCache, type ExecutorKind } from './program-cache.js';
-import { evaluateOnTasks, probeOnTasks } from './execute.js';
+import { ProgramCache, type ExecutorKind, type RunnableProgram } from './program-cache.js';
+import { evaluateOnTasks, probeLength, probeOnTasks } from './execute.js';
 import { pruneDeadCode } from './liveness.js';
 import { OPS } from './ops.js';
 import { parseOptions, probeKeyOf, type AutomlZeroConfig } from './options.js';
 import { COMPONENTS, slotCount, type AutomlZeroCandidate, type Program } from './program.js';
 import { initialProgram, mutateProgram } from './search-space.js';
 import { generateTasks } from './tasks.js';
-import { parseProgram, printInstruction, printProgram } from './text.js';
+import { parseProgram, printIncrementally, printInstruction, printProgram, type PrintedProgram } from './text.js';
 import { BoundedMap } from './bounded-map.js';
 
 export type { AutomlZeroCandidate } from './program.js';
+
+/** What the domain remembers about a candidate it made. */
+interface Made {
+  program: Program;
+  /** Its text in parts (for candidates made here): children print only what they change. */
+  printed?: PrintedProgram;
+  runnable?: RunnableProgram;
+}
 
 /** Checks that every slot a program names exists in the configured memory. */
 export function checkAddresses(program: Program, config: AutomlZeroConfig): string | null {
@@ -63,18 +71,25 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     }
     return p;
   };
-  // Candidates made here (random, mutate) carry their program by identity: in the main
-  // thread the engine hands the same object to normalize, validate and probe, so the
-  // hot path never hashes or re-parses program text. Other candidates (files, worker
-  // copies) go through the text-keyed memo.
-  const made = new WeakMap<AutomlZeroCandidate, Program>();
-  const programOf = (c: AutomlZeroCandidate): Program => made.get(c) ?? parse(c.program);
-  const make = (program: Program): AutomlZeroCandidate => {
-    const candidate = { program: printProgram(program) };
-    made.set(candidate, program);
+  const programs = new ProgramCache({ F: config.F, memory: config.space.memory, unrollMax: config.unrollMax });
+  // Candidates made here (random, mutate) carry their program, and once probed its
+  // runnable entry, by identity: in the main thread the engine hands the same object to
+  // normalize, validate, probe and evaluate, so the hot path never parses program text.
+  // Other candidates (files, worker copies) go through the text-keyed memo.
+  const made = new WeakMap<AutomlZeroCandidate, Made>();
+  const programOf = (c: AutomlZeroCandidate): Program => made.get(c)?.program ?? parse(c.program);
+  const madeOf = (c: AutomlZeroCandidate): Made => made.get(c) ?? { program: parse(c.program) };
+  const make = (program: Program, parent?: Made): AutomlZeroCandidate => {
+    const printed = printIncrementally(program, parent?.printed);
+    const candidate = { program: printed.text };
+    made.set(candidate, { program, printed });
     return candidate;
   };
-  const programs = new ProgramCache({ F: config.F, memory: config.space.memory, unrollMax: config.unrollMax });
+  const runnableOf = (c: AutomlZeroCandidate): RunnableProgram => {
+    const m = made.get(c);
+    if (m === undefined) return programs.entry(parse(c.program));
+    return (m.runnable ??= programs.entry(m.program));
+  };
   const examplesPerEvaluation = tasks.reduce((n, t) => n + t.nTrain + t.nValid, 0);
   const evaluateWith: ExecutorKind =
     config.executor === 'auto' ? (examplesPerEvaluation >= config.compileAboveExamples ? 'compiled' : 'interpreted') : config.executor;
@@ -103,14 +118,24 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     probeKey: probeKeyOf(config),
     mantissaBits: 24,
     random: (rng: Rng) => make(initialProgram(config.space, rng)),
-    mutate: (candidate, rng) => make(mutateProgram(config.space, programOf(candidate), rng)),
+    mutate: (candidate, rng) => {
+      const parent = madeOf(candidate);
+      return make(mutateProgram(config.space, parent.program, rng), parent);
+    },
     probe: (candidate) => {
-      const entry = programs.entry(programOf(candidate));
-      entry.probe ??= probeOnTasks(programs.runner(entry, probeWith), tasks, config.probe, config.maxAbsError, entry.random);
+      const entry = runnableOf(candidate);
+      entry.probe ??= probeOnTasks(
+        programs.runner(entry, probeWith),
+        tasks,
+        config.probe,
+        config.maxAbsError,
+        entry.random,
+        programs.probeStorage.take(probeLength(tasks, config.probe)),
+      );
       return entry.probe;
     },
     evaluate: (candidate, ctx) => {
-      const entry = programs.entry(programOf(candidate));
+      const entry = runnableOf(candidate);
       const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(entry, evaluateWith), tasks, ctx.rng, config.maxAbsError);
       return { fitness, metrics: { minTaskFitness: Math.min(...taskFitnesses), liveInstructions: entry.liveInstructions } };
     },

@@ -1,101 +1,95 @@
 /**
- * The same executor as compile.ts, as one interpreter over an assembled
- * program (opcodes and pre-resolved memory offsets in an Int32Array, the
- * executor's own per-example steps included as opcodes).
+ * The interpreter: runs an assembled program (opcodes and pre-resolved
+ * memory offsets) in one loop, the executor's own per-example steps included
+ * as opcodes, so a whole task runs without a function call per example. The
+ * steps that end an example also start the next, so an example costs one
+ * dispatch per live instruction plus two (train) or one (validation).
  *
- * Why both: a freshly compiled JavaScript function runs in V8's bytecode
- * interpreter until it gets hot, and generating, parsing and warming it up
- * costs about a millisecond, while a search evaluates most programs only on
- * ~1,000 examples, once. This interpreter is one function that is already
- * optimized after the first few programs, so for such short runs it is many
- * times faster; compiling pays off for long runs (thousands of examples, or
- * a program run again and again). `executor: "auto"` picks by workload.
+ * Why an interpreter besides compile.ts: a freshly compiled JavaScript
+ * function runs in V8's bytecode interpreter until it gets hot, and
+ * generating, parsing and warming it up costs far more than the ~2,000
+ * examples a search runs each program on. This interpreter is a single
+ * function that is hot after the first few programs.
+ *
+ * It is generated once per feature count F from the ops' own emitters
+ * (ops.ts), the same ones compile.ts uses, so the two executors cannot
+ * disagree on an op; for small F every element loop is unrolled, which
+ * roughly halves the time per instruction.
  */
 import type { OpRng, TaskRunner } from './compile.js';
-import { OPS, floatToIndex } from './ops.js';
-import type { Instruction, MemorySize, Program } from './program.js';
+import { OPS, floatToIndex, type EmitContext, type Operand } from './ops.js';
+import { FEATURES_VECTOR, type Instruction, type MemorySize, type Program } from './program.js';
+import type { SlotType } from './ops.js';
 
 export interface Assembled {
-  F: number;
   /**
    * Per instruction: op, out offset, in1 offset, in2 offset. Laid out as
    * setup, TRAIN_BEGIN, predict, TRAIN_MID, learn, TRAIN_END, VALID_BEGIN,
-   * predict, VALID_END: the executor's own steps are opcodes too, so one loop
-   * runs a whole task without a function call per example.
+   * predict, VALID_END. A plain array (not a typed array): it lives on the
+   * JavaScript heap, where small allocations are cheap.
    */
-  code: Int32Array;
+  code: number[];
   /** Per instruction: three data values. */
-  data: Float64Array;
+  data: number[];
+  /** Index of TRAIN_BEGIN and of VALID_BEGIN. */
   trainBegin: number;
   validBegin: number;
-  /** Whole memory: scalars, vectors, matrices, then F*F temporaries. */
-  mem: Float64Array;
-  features: number;
-  temp: number;
+  /** Whether Predict writes v0: only then must the features be loaded again before Learn. */
+  predictWritesFeatures: boolean;
 }
 
-// Executor steps, numbered after the 65 ops.
-const TRAIN_BEGIN = 100;
-const TRAIN_MID = 101;
-const TRAIN_END = 102;
-const VALID_BEGIN = 103;
-const VALID_END = 104;
+// Executor steps, numbered right after the 65 ops so the switch stays dense (a jump table).
+const TRAIN_BEGIN = 65;
+const TRAIN_MID = 66;
+const TRAIN_END = 67;
+const VALID_BEGIN = 68;
+const VALID_END = 69;
+
+/** Memory layout shared by the assembler and the interpreter: scalars, then vectors, then matrices. */
+export function memoryOffset(memory: MemorySize, F: number, type: SlotType | null, address: number): number {
+  if (type === 's') return address;
+  if (type === 'v') return memory.scalars + address * F;
+  if (type === 'm') return memory.scalars + memory.vectors * F + address * F * F;
+  return 0;
+}
+
+export function memoryLength(memory: MemorySize, F: number): number {
+  return memory.scalars + memory.vectors * F + memory.matrices * F * F;
+}
 
 export function assemble(program: Program, F: number, memory: MemorySize): Assembled {
-  const S = memory.scalars;
-  const vBase = S;
-  const mBase = S + memory.vectors * F;
-  const temp = mBase + memory.matrices * F * F;
-  const offset = (type: 's' | 'v' | 'm' | null, a: number): number =>
-    type === 's' ? a : type === 'v' ? vBase + a * F : type === 'm' ? mBase + a * F * F : 0;
-  const step = (op: number): Instruction => ({ op, in1: 0, in2: 0, out: 0, data: [] });
-  const all: Instruction[] = [
-    ...program.setup,
-    step(TRAIN_BEGIN),
-    ...program.predict,
-    step(TRAIN_MID),
-    ...program.learn,
-    step(TRAIN_END),
-    step(VALID_BEGIN),
-    ...program.predict,
-    step(VALID_END),
-  ];
-  const code = new Int32Array(all.length * 4);
-  const data = new Float64Array(all.length * 3);
-  all.forEach((x, i) => {
-    code[4 * i] = x.op;
-    if (x.op >= TRAIN_BEGIN) return;
+  const code: number[] = [];
+  const data: number[] = [];
+  const emit = (x: Instruction): void => {
     const op = OPS[x.op];
-    let out = offset(op.out, x.out);
-    // Constant setters write one element: resolve its index now.
-    if (op.name === 'VECTOR_CONST_SET_OP') out += floatToIndex(x.data[0], F);
-    if (op.name === 'MATRIX_CONST_SET_OP') out += floatToIndex(x.data[0], F) * F + floatToIndex(x.data[1], F);
-    code[4 * i + 1] = out;
-    code[4 * i + 2] = offset(op.in1, x.in1);
-    code[4 * i + 3] = offset(op.in2, x.in2);
-    for (let k = 0; k < x.data.length; k++) data[3 * i + k] = x.data[k];
-  });
-  const trainBegin = program.setup.length;
-  return {
-    F,
-    code,
-    data,
-    trainBegin,
-    validBegin: trainBegin + program.predict.length + program.learn.length + 3,
-    mem: new Float64Array(temp + F * F),
-    features: vBase,
-    temp,
+    code.push(x.op, memoryOffset(memory, F, op.out, x.out), memoryOffset(memory, F, op.in1, x.in1), memoryOffset(memory, F, op.in2, x.in2));
+    data.push(x.data[0] ?? 0, x.data[1] ?? 0, x.data[2] ?? 0);
   };
+  const step = (id: number): void => {
+    code.push(id, 0, 0, 0);
+    data.push(0, 0, 0);
+  };
+  program.setup.forEach(emit);
+  const trainBegin = code.length >> 2;
+  step(TRAIN_BEGIN);
+  program.predict.forEach(emit);
+  step(TRAIN_MID);
+  program.learn.forEach(emit);
+  step(TRAIN_END);
+  const validBegin = code.length >> 2;
+  step(VALID_BEGIN);
+  program.predict.forEach(emit);
+  step(VALID_END);
+  const predictWritesFeatures = program.predict.some((x) => OPS[x.op].out === 'v' && x.out === FEATURES_VECTOR);
+  return { code, data, trainBegin, validBegin, predictWritesFeatures };
 }
 
-/** A TaskRunner (same contract as a compiled one) that interprets `p`. */
-export function interpreterFor(p: Assembled): TaskRunner {
-  return (X, Y, nTrain, VX, VY, nValid, rng, errs, classify, maxAbsError) =>
-    runInterpreted(p, X, Y, nTrain, VX, VY, nValid, rng, errs, classify, maxAbsError);
-}
-
-export function runInterpreted(
+/** Generated interpreter: (p, mem, T, idx, X, Y, nTrain, VX, VY, nValid, rng, errs, errsOffset, classify, maxAbsError) => fitness. */
+type InterpreterFunction = (
   p: Assembled,
+  mem: Float64Array,
+  T: Float64Array,
+  idx: (x: number) => number,
   X: Float64Array,
   Y: Float64Array,
   nTrain: number,
@@ -104,157 +98,127 @@ export function runInterpreted(
   nValid: number,
   rng: OpRng,
   errs: Float64Array | null,
+  errsOffset: number,
   classify: boolean,
   maxAbsError: number,
-): number {
-  const { code, data, mem, F, temp: T, features: v0 } = p;
-  const FF = F * F;
-  const end = code.length >> 2;
+) => number;
+
+/** Unroll element loops up to this F: beyond it the generated function grows past what V8 optimizes well. */
+const UNROLL_MAX = 4;
+
+const ELEMENT_ASSIGNMENT = /^(mem\[[^\]]+\]) = ([^;]*);$/;
+
+/**
+ * Unrolled element statements with every read before any write. V8 cannot
+ * prove that an op's output slot does not alias its inputs, so after each
+ * store into mem it would load the inputs again; reading first avoids that
+ * (about 1.4x on the demo's programs). The result is the same: each element
+ * of an elementwise op reads only its own input elements, and the other ops
+ * already compute into temporaries (equivalent to reading first).
+ */
+function readsFirst(statements: string[]): string {
+  const parts = statements.map((s) => ELEMENT_ASSIGNMENT.exec(s));
+  if (parts.some((m) => m === null)) return statements.map((s) => `{ ${s} }\n`).join('');
+  const reads = parts.map((m, i) => `const e${i} = ${m![2]};`).join(' ');
+  const writes = parts.map((m, i) => `${m![1]} = e${i};`).join(' ');
+  return `{ ${reads} ${writes} }\n`;
+}
+
+/** Emission context where operands are variables: o/a/b hold memory offsets, data is read by index. */
+function interpreterContext(F: number): EmitContext {
+  const unrolled = F <= UNROLL_MAX;
+  let loopCounter = 0;
+  const plus = (base: Operand, i: number | string): string => (i === 0 ? `mem[${base}]` : `mem[${base} + ${i}]`);
+  return {
+    F,
+    s: (a) => `mem[${a}]`,
+    v: (a, i) => plus(a, i),
+    m: (a, r, c) => (typeof r === 'number' && typeof c === 'number' ? plus(a, r * F + c) : `mem[${a} + (${r}) * ${F} + ${c}]`),
+    t: (i) => `T[${i}]`,
+    each: (n, body) => {
+      if (unrolled) return readsFirst(Array.from({ length: n }, (_, i) => body(i)));
+      const k = `k${loopCounter++}`;
+      return `for (let ${k} = 0; ${k} < ${n}; ${k}++) { ${body(k)} }\n`;
+    },
+    sum: (name, n, term) => {
+      if (unrolled) return `const ${name} = ${Array.from({ length: n }, (_, i) => term(i)).join(' + ')};`;
+      const k = `k${loopCounter++}`;
+      return `let ${name} = 0; for (let ${k} = 0; ${k} < ${n}; ${k}++) { ${name} += ${term(k)}; }`;
+    },
+    num: (x) => String(x),
+    index: (x) => `idx(${x})`,
+  };
+}
+
+/** Statements that copy the current example's features into v0. */
+function loadFeatures(F: number, v0: number, source: string): string {
+  if (F > UNROLL_MAX) return `for (let k = 0; k < ${F}; k++) mem[${v0} + k] = ${source}[xi + k];`;
+  return Array.from({ length: F }, (_, k) => `mem[${v0 + k}] = ${source}[xi + ${k}];`).join(' ');
+}
+
+/** JavaScript source of the interpreter for one F and memory size (exposed for debugging). */
+export function generateInterpreterSource(F: number, memory: MemorySize): string {
+  const ctx = interpreterContext(F);
+  const operands = { out: 'o', in1: 'a', in2: 'b', data: ['data[d]', 'data[d + 1]', 'data[d + 2]'] };
+  const cases = OPS.map((op) => `case ${op.id}: { ${op.emit(ctx, operands)} break; }`).join('\n');
+  const v0 = memoryOffset(memory, F, 'v', FEATURES_VECTOR);
+  return `"use strict";
+return function interpret(p, mem, T, idx, X, Y, nTrain, VX, VY, nValid, rng, errs, errsOffset, classify, maxAbsError) {
+  const code = p.code, data = p.data, end = code.length >> 2, reload = p.predictWritesFeatures;
   mem.fill(0);
   let n = 0; // example index within the current phase
   let xi = 0; // its offset in the feature arrays
   let loss = 0;
-  let label = 0;
   for (let i = 0; i < end; i++) {
-    const c = 4 * i;
-    const o = code[c + 1];
-    const a = code[c + 2];
-    const b = code[c + 3];
+    const c = 4 * i, d = 3 * i;
+    const o = code[c + 1], a = code[c + 2], b = code[c + 3];
     switch (code[c]) {
-      case 0: break;
-      case 1: mem[o] = mem[a] + mem[b]; break;
-      case 2: mem[o] = mem[a] - mem[b]; break;
-      case 3: mem[o] = mem[a] * mem[b]; break;
-      case 4: mem[o] = mem[a] / mem[b]; break;
-      case 5: mem[o] = Math.abs(mem[a]); break;
-      case 6: mem[o] = 1 / mem[a]; break;
-      case 7: mem[o] = Math.sin(mem[a]); break;
-      case 8: mem[o] = Math.cos(mem[a]); break;
-      case 9: mem[o] = Math.tan(mem[a]); break;
-      case 10: mem[o] = Math.asin(mem[a]); break;
-      case 11: mem[o] = Math.acos(mem[a]); break;
-      case 12: mem[o] = Math.atan(mem[a]); break;
-      case 13: mem[o] = Math.exp(mem[a]); break;
-      case 14: mem[o] = Math.log(mem[a]); break;
-      case 15: mem[o] = mem[a] >= 0 ? 1 : 0; break;
-      case 16: for (let k = 0; k < F; k++) mem[o + k] = mem[a + k] > 0 ? 1 : 0; break;
-      case 17: for (let k = 0; k < FF; k++) mem[o + k] = mem[a + k] > 0 ? 1 : 0; break;
-      case 18: { const s = mem[a]; for (let k = 0; k < F; k++) mem[o + k] = mem[b + k] * s; break; }
-      case 19: { const s = mem[a]; for (let k = 0; k < F; k++) mem[o + k] = s; break; }
-      case 20: for (let k = 0; k < F; k++) mem[o + k] = 1 / mem[a + k]; break;
-      case 21: { let q = 0; for (let k = 0; k < F; k++) q += mem[a + k] * mem[a + k]; mem[o] = Math.sqrt(q); break; }
-      case 22: for (let k = 0; k < F; k++) mem[o + k] = Math.abs(mem[a + k]); break;
-      case 23: for (let k = 0; k < F; k++) mem[o + k] = mem[a + k] + mem[b + k]; break;
-      case 24: for (let k = 0; k < F; k++) mem[o + k] = mem[a + k] - mem[b + k]; break;
-      case 25: for (let k = 0; k < F; k++) mem[o + k] = mem[a + k] * mem[b + k]; break;
-      case 26: for (let k = 0; k < F; k++) mem[o + k] = mem[a + k] / mem[b + k]; break;
-      case 27: { let q = 0; for (let k = 0; k < F; k++) q += mem[a + k] * mem[b + k]; mem[o] = q; break; }
-      case 28: for (let r = 0; r < F; r++) for (let k = 0; k < F; k++) mem[o + r * F + k] = mem[a + r] * mem[b + k]; break;
-      case 29: { const s = mem[a]; for (let k = 0; k < FF; k++) mem[o + k] = mem[b + k] * s; break; }
-      case 30: for (let k = 0; k < FF; k++) mem[o + k] = 1 / mem[a + k]; break;
-      case 31:
-        for (let r = 0; r < F; r++) { let q = 0; for (let k = 0; k < F; k++) q += mem[a + r * F + k] * mem[b + k]; mem[T + r] = q; }
-        for (let r = 0; r < F; r++) mem[o + r] = mem[T + r];
-        break;
-      case 32: for (let r = 0; r < F; r++) for (let k = 0; k < F; k++) mem[o + r * F + k] = mem[a + r]; break;
-      case 33: for (let r = 0; r < F; r++) for (let k = 0; k < F; k++) mem[o + r * F + k] = mem[a + k]; break;
-      case 34: { let q = 0; for (let k = 0; k < FF; k++) q += mem[a + k] * mem[a + k]; mem[o] = Math.sqrt(q); break; }
-      case 35:
-        for (let k = 0; k < F; k++) { let q = 0; for (let r = 0; r < F; r++) q += mem[a + r * F + k] * mem[a + r * F + k]; mem[o + k] = Math.sqrt(q); }
-        break;
-      case 36:
-        for (let r = 0; r < F; r++) { let q = 0; for (let k = 0; k < F; k++) q += mem[a + r * F + k] * mem[a + r * F + k]; mem[o + r] = Math.sqrt(q); }
-        break;
-      case 37:
-        for (let r = 0; r < F; r++) for (let k = 0; k < F; k++) mem[T + r * F + k] = mem[a + k * F + r];
-        for (let k = 0; k < FF; k++) mem[o + k] = mem[T + k];
-        break;
-      case 38: for (let k = 0; k < FF; k++) mem[o + k] = Math.abs(mem[a + k]); break;
-      case 39: for (let k = 0; k < FF; k++) mem[o + k] = mem[a + k] + mem[b + k]; break;
-      case 40: for (let k = 0; k < FF; k++) mem[o + k] = mem[a + k] - mem[b + k]; break;
-      case 41: for (let k = 0; k < FF; k++) mem[o + k] = mem[a + k] * mem[b + k]; break;
-      case 42: for (let k = 0; k < FF; k++) mem[o + k] = mem[a + k] / mem[b + k]; break;
-      case 43:
-        for (let r = 0; r < F; r++) for (let k = 0; k < F; k++) {
-          let q = 0;
-          for (let j = 0; j < F; j++) q += mem[a + r * F + j] * mem[b + j * F + k];
-          mem[T + r * F + k] = q;
-        }
-        for (let k = 0; k < FF; k++) mem[o + k] = mem[T + k];
-        break;
-      case 44: { const x = mem[a], y = mem[b]; mem[o] = y < x ? y : x; break; }
-      case 45: for (let k = 0; k < F; k++) { const x = mem[a + k], y = mem[b + k]; mem[o + k] = y < x ? y : x; } break;
-      case 46: for (let k = 0; k < FF; k++) { const x = mem[a + k], y = mem[b + k]; mem[o + k] = x < y ? x : y; } break;
-      case 47: { const x = mem[a], y = mem[b]; mem[o] = x < y ? y : x; break; }
-      case 48: for (let k = 0; k < F; k++) { const x = mem[a + k], y = mem[b + k]; mem[o + k] = x < y ? y : x; } break;
-      case 49: for (let k = 0; k < FF; k++) { const x = mem[a + k], y = mem[b + k]; mem[o + k] = x > y ? x : y; } break;
-      case 50: { let q = 0; for (let k = 0; k < F; k++) q += mem[a + k]; mem[o] = q / F; break; }
-      case 51: { let q = 0; for (let k = 0; k < FF; k++) q += mem[a + k]; mem[o] = q / FF; break; }
-      case 52: for (let r = 0; r < F; r++) { let q = 0; for (let k = 0; k < F; k++) q += mem[a + r * F + k]; mem[o + r] = q / F; } break;
-      case 53:
-        for (let r = 0; r < F; r++) {
-          let q = 0, w = 0;
-          for (let k = 0; k < F; k++) { const x = mem[a + r * F + k]; q += x; w += x * x; }
-          mem[o + r] = Math.sqrt(w / F - (q / F) * (q / F));
-        }
-        break;
-      case 54: {
-        let q = 0, w = 0;
-        for (let k = 0; k < F; k++) { const x = mem[a + k]; q += x; w += x * x; }
-        mem[o] = Math.sqrt(w / F - (q / F) * (q / F));
-        break;
-      }
-      case 55: {
-        let q = 0, w = 0;
-        for (let k = 0; k < FF; k++) { const x = mem[a + k]; q += x; w += x * x; }
-        mem[o] = Math.sqrt(w / FF - (q / FF) * (q / FF));
-        break;
-      }
-      case 56: mem[o] = data[3 * i]; break;
-      case 57: mem[o] = data[3 * i + 1]; break;
-      case 58: mem[o] = data[3 * i + 2]; break;
-      case 59: mem[o] = rng.uniform(data[3 * i], data[3 * i + 1]); break;
-      case 60: for (let k = 0; k < F; k++) mem[o + k] = rng.uniform(data[3 * i], data[3 * i + 1]); break;
-      case 61: for (let k = 0; k < FF; k++) mem[o + k] = rng.uniform(data[3 * i], data[3 * i + 1]); break;
-      case 62: mem[o] = data[3 * i] + data[3 * i + 1] * rng.normal(); break;
-      case 63: for (let k = 0; k < F; k++) mem[o + k] = data[3 * i] + data[3 * i + 1] * rng.normal(); break;
-      case 64: for (let k = 0; k < FF; k++) mem[o + k] = data[3 * i] + data[3 * i + 1] * rng.normal(); break;
-      case TRAIN_BEGIN:
+${cases}
+      case ${TRAIN_BEGIN}:
         if (n >= nTrain) {
           i = p.validBegin - 1; // continue at VALID_BEGIN
           n = 0;
           xi = 0;
           break;
         }
-        for (let k = 0; k < F; k++) mem[v0 + k] = X[xi + k];
+        ${loadFeatures(F, v0, 'X')}
         mem[0] = 0;
         break;
-      case TRAIN_MID: {
+      case ${TRAIN_MID}: {
         if (classify) mem[1] = 1 / (1 + Math.exp(-mem[1]));
-        label = Y[n];
+        const label = Y[n];
         const e = Math.abs(label - mem[1]);
         if (!(e <= maxAbsError)) return 0;
-        if (errs !== null) errs[n] = e;
-        for (let k = 0; k < F; k++) mem[v0 + k] = X[xi + k];
+        if (errs !== null) errs[errsOffset + n] = e;
+        if (reload) { ${loadFeatures(F, v0, 'X')} }
         mem[0] = label;
         break;
       }
-      case TRAIN_END:
+      case ${TRAIN_END}:
         n++;
-        xi += F;
-        i = p.trainBegin - 1; // back to TRAIN_BEGIN
+        xi += ${F};
+        if (n >= nTrain) {
+          i = p.validBegin - 1; // continue at VALID_BEGIN
+          n = 0;
+          xi = 0;
+          break;
+        }
+        // Next example: load it here and go straight to Predict (one dispatch fewer per example).
+        ${loadFeatures(F, v0, 'X')}
+        mem[0] = 0;
+        i = p.trainBegin;
         break;
-      case VALID_BEGIN:
+      case ${VALID_BEGIN}:
         if (n >= nValid) {
           i = end; // done
           break;
         }
-        for (let k = 0; k < F; k++) mem[v0 + k] = VX[xi + k];
+        ${loadFeatures(F, v0, 'VX')}
         mem[0] = 0;
         break;
-      case VALID_END: {
+      case ${VALID_END}: {
         const y = VY[n];
-        let e: number;
+        let e = 0; // a number from the start, so V8 keeps it unboxed
         if (classify) {
           const prob = 1 / (1 + Math.exp(-mem[1]));
           e = prob > 1 || prob < 0 ? Infinity : (y > 0.5) === (prob > 0.5) ? 0 : 1;
@@ -265,10 +229,16 @@ export function runInterpreted(
         }
         const ae = Math.abs(e);
         if (!(ae <= maxAbsError)) return 0;
-        if (errs !== null) errs[nTrain + n] = ae;
+        if (errs !== null) errs[errsOffset + nTrain + n] = ae;
         n++;
-        xi += F;
-        i = p.validBegin - 1; // back to VALID_BEGIN
+        xi += ${F};
+        if (n >= nValid) {
+          i = end; // done
+          break;
+        }
+        ${loadFeatures(F, v0, 'VX')}
+        mem[0] = 0;
+        i = p.validBegin;
         break;
       }
     }
@@ -276,4 +246,56 @@ export function runInterpreted(
   if (classify) return 1 - loss / nValid;
   const rmse = Math.sqrt(loss / nValid);
   return rmse === rmse && rmse !== Infinity ? 1 - 0.6366197723675814 * Math.atan(rmse) : 0;
+};`;
+}
+
+/**
+ * One interpreter per domain instance (per thread): the generated function and
+ * the working memory it runs in. Runs never overlap within a thread, so every
+ * program shares the memory.
+ */
+export class Interpreter {
+  /** Working memory of the last run (tests read it). */
+  readonly mem: Float64Array;
+  private readonly temp: Float64Array;
+  private readonly interpret: InterpreterFunction;
+  private readonly idx: (x: number) => number;
+
+  constructor(
+    readonly F: number,
+    readonly memory: MemorySize,
+  ) {
+    this.mem = new Float64Array(memoryLength(memory, F));
+    this.temp = new Float64Array(F * F);
+    this.idx = (x) => floatToIndex(x, F);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generating the interpreter from the op emitters is the point
+    this.interpret = new Function(generateInterpreterSource(F, memory))() as InterpreterFunction;
+  }
+
+  assemble(program: Program): Assembled {
+    return assemble(program, this.F, this.memory);
+  }
+
+  run(
+    p: Assembled,
+    X: Float64Array,
+    Y: Float64Array,
+    nTrain: number,
+    VX: Float64Array,
+    VY: Float64Array,
+    nValid: number,
+    rng: OpRng,
+    errs: Float64Array | null,
+    errsOffset: number,
+    classify: boolean,
+    maxAbsError: number,
+  ): number {
+    return this.interpret(p, this.mem, this.temp, this.idx, X, Y, nTrain, VX, VY, nValid, rng, errs, errsOffset, classify, maxAbsError);
+  }
+
+  /** A TaskRunner (same contract as a compiled one) for `p`. */
+  runner(p: Assembled): TaskRunner {
+    return (X, Y, nTrain, VX, VY, nValid, rng, errs, errsOffset, classify, maxAbsError) =>
+      this.run(p, X, Y, nTrain, VX, VY, nValid, rng, errs, errsOffset, classify, maxAbsError);
+  }
 }

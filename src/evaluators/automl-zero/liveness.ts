@@ -48,8 +48,12 @@ function equal(a: LiveSet, b: LiveSet): boolean {
   return true;
 }
 
-/** Same pass with the live set as the bits of one integer: no allocation (memories of up to 31 slots). */
-function backwardBits(size: MemorySize, code: readonly Instruction[], liveOut: number, keep: boolean[] | null): number {
+/**
+ * Same pass with the live set as the bits of one integer (memories of up to 31
+ * slots), allocation-free. With `kept`, the instructions that matter are
+ * pushed onto it, last first.
+ */
+function backwardBits(size: MemorySize, code: readonly Instruction[], liveOut: number, kept: Instruction[] | null): number {
   let live = liveOut;
   for (let i = code.length - 1; i >= 0; i--) {
     const x = code[i];
@@ -57,12 +61,19 @@ function backwardBits(size: MemorySize, code: readonly Instruction[], liveOut: n
     if (op.out === null) continue;
     const out = 1 << slotIndex(size, op.out, x.out);
     if ((live & out) === 0 && !op.random) continue;
-    if (keep !== null) keep[i] = true;
+    kept?.push(x);
     if (!op.partialWrite) live &= ~out;
     if (op.in1 !== null) live |= 1 << slotIndex(size, op.in1, x.in1);
     if (op.in2 !== null) live |= 1 << slotIndex(size, op.in2, x.in2);
   }
   return live;
+}
+
+/** The live instructions of one component, in order; the component itself when all are live (no copy). */
+function keepBits(size: MemorySize, code: Instruction[], liveOut: number): Instruction[] {
+  const kept: Instruction[] = [];
+  backwardBits(size, code, liveOut, kept);
+  return kept.length === code.length ? code : kept.reverse();
 }
 
 function pruneWithBits(program: Program, size: MemorySize): Program {
@@ -77,15 +88,10 @@ function pruneWithBits(program: Program, size: MemorySize): Program {
     predictIn |= nextPredictIn;
     learnIn |= nextLearnIn;
   }
-  const keep = (code: readonly Instruction[], liveOut: number): Instruction[] => {
-    const flags = new Array<boolean>(code.length).fill(false);
-    backwardBits(size, code, liveOut, flags);
-    return code.filter((_, i) => flags[i]);
-  };
   return {
-    setup: keep(program.setup, predictIn & overwritten),
-    predict: keep(program.predict, prediction | ((learnIn | predictIn) & overwritten)),
-    learn: keep(program.learn, predictIn & overwritten),
+    setup: keepBits(size, program.setup, predictIn & overwritten),
+    predict: keepBits(size, program.predict, prediction | ((learnIn | predictIn) & overwritten)),
+    learn: keepBits(size, program.learn, predictIn & overwritten),
   };
 }
 

@@ -28,30 +28,40 @@ export interface OpDef {
   emit: Emitter;
 }
 
+/**
+ * An operand as emitted code sees it: a slot number when compiling one program
+ * (compile.ts), or the name of a variable that holds a memory offset or a data
+ * value when generating the interpreter (interpret.ts). One emitter per op
+ * serves both, so the two executors cannot disagree on an op's meaning.
+ */
+export type Operand = number | string;
+
 /** What an op emitter may use to produce straight-line JavaScript. */
 export interface EmitContext {
   F: number;
   /** Scalar slot as an lvalue/rvalue. */
-  s(a: number): string;
+  s(a: Operand): string;
   /** Vector element (i: literal index when unrolled, loop variable otherwise). */
-  v(a: number, i: number | string): string;
+  v(a: Operand, i: number | string): string;
   /** Matrix element (row r, column c). */
-  m(a: number, r: number | string, c: number | string): string;
+  m(a: Operand, r: number | string, c: number | string): string;
   /** Temporary element i (for ops whose output may alias an input). */
   t(i: number | string): string;
   /** Statements for i in 0..n-1: unrolled for small F, a loop otherwise. */
   each(n: number, body: (i: number | string) => string): string;
   /** Declares `name` = sum over i of term(i). */
   sum(name: string, n: number, term: (i: number | string) => string): string;
-  /** Source literal for a float. */
-  num(x: number): string;
+  /** Source for a float data value. */
+  num(x: Operand): string;
+  /** Element index (0..F-1) from a data value in [0, 1), as the original's FloatToIndex. */
+  index(x: Operand): number | string;
 }
 
 export interface InstructionArgs {
-  out: number;
-  in1: number;
-  in2: number;
-  data: readonly number[];
+  out: Operand;
+  in1: Operand;
+  in2: Operand;
+  data: readonly Operand[];
 }
 
 export type Emitter = (c: EmitContext, x: InstructionArgs) => string;
@@ -178,9 +188,9 @@ const SPECS: Spec[] = [
     `${c.s(x.out)} = ${sqrtMeanSqMinusMeanSq(c.F * c.F, 'q', 'w')};`],
   ['SCALAR_CONST_SET_OP', null, null, 's', 1, '{o} = {d0}', (c, x) => `${c.s(x.out)} = ${c.num(x.data[0])};`],
   ['VECTOR_CONST_SET_OP', null, null, 'v', 2, '{o}[{d0}] = {d1}', (c, x) =>
-    `${c.v(x.out, floatToIndex(x.data[0], c.F))} = ${c.num(x.data[1])};`],
+    `${c.v(x.out, c.index(x.data[0]))} = ${c.num(x.data[1])};`],
   ['MATRIX_CONST_SET_OP', null, null, 'm', 3, '{o}[{d0}, {d1}] = {d2}', (c, x) =>
-    `${c.m(x.out, floatToIndex(x.data[0], c.F), floatToIndex(x.data[1], c.F))} = ${c.num(x.data[2])};`],
+    `${c.m(x.out, c.index(x.data[0]), c.index(x.data[1]))} = ${c.num(x.data[2])};`],
   ['SCALAR_UNIFORM_SET_OP', null, null, 's', 2, '{o} = uniform({d0}, {d1})', (c, x) =>
     `${c.s(x.out)} = rng.uniform(${c.num(x.data[0])}, ${c.num(x.data[1])});`],
   ['VECTOR_UNIFORM_SET_OP', null, null, 'v', 2, '{o} = uniform({d0}, {d1}, n_features)', (c, x) =>

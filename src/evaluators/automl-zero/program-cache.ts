@@ -1,31 +1,33 @@
 /**
- * Per-thread memo from parsed programs to runnable forms: the live program
- * (dead code removed), its interpreter, on demand its compiled function, and
- * its probe output. Keyed by program object, then shared by live-code text:
- * programs that differ only in dead code (most children of a mutation that
- * hit dead code, and the 10% of children copied unchanged) share one entry,
- * so they are assembled, compiled and probed once. The probe is deterministic,
- * so reusing its output is exact; fitness is never memoized here (that is the
- * engine's cache, which must stay measurable on and off).
+ * Per-thread memo from programs to runnable forms: the live program (dead
+ * code removed), its assembled interpreter form, on demand its compiled
+ * function, and its probe output. Keyed by the live code, so programs that
+ * differ only in dead code (most children of a mutation that hit dead code,
+ * and the children copied unchanged) share one entry and are assembled,
+ * compiled and probed once. The key is a structural hash checked by
+ * comparison, never printed text: printing was a fifth of a search's time.
+ *
+ * The probe is deterministic, so reusing its output is exact; fitness is never
+ * memoized here (that is the engine's cache, which must stay measurable on
+ * and off).
  */
 import { BoundedMap } from './bounded-map.js';
+import { Float64Slab } from './float-slab.js';
 import { compileProgram, type CompileOptions, type TaskRunner } from './compile.js';
-import { assemble, interpreterFor } from './interpret.js';
+import { Interpreter, type Assembled } from './interpret.js';
 import { pruneDeadCode } from './liveness.js';
 import { OPS } from './ops.js';
-import type { Program } from './program.js';
-import { printProgram } from './text.js';
+import { COMPONENTS, programKey, samePrograms, type Program } from './program.js';
 
 export type ExecutorKind = 'compiled' | 'interpreted';
 
 export interface RunnableProgram {
-  /** Live code only, and its text. */
+  /** Live code only. */
   live: Program;
-  liveText: string;
   liveInstructions: number;
   /** Whether any live instruction draws random numbers (else the probe needs no fresh generator). */
   random: boolean;
-  interpreted: TaskRunner;
+  assembled: Assembled;
   /** Filled on first use of the compiled form. */
   compiled?: TaskRunner;
   /** Filled on first probe; shared read-only. */
@@ -33,8 +35,11 @@ export interface RunnableProgram {
 }
 
 export class ProgramCache {
-  private readonly byProgram = new WeakMap<Program, RunnableProgram>();
-  private readonly byLiveText: BoundedMap<string, RunnableProgram>;
+  /** Buckets of live programs by programKey (a bucket holds more than one only on a hash collision). */
+  private readonly byKey: BoundedMap<number, RunnableProgram[]>;
+  readonly interpreter: Interpreter;
+  /** Storage for probe outputs (see float-slab.ts). */
+  readonly probeStorage = new Float64Slab();
   /** Number of JavaScript functions generated so far (for benchmarks). */
   compiles = 0;
 
@@ -42,34 +47,32 @@ export class ProgramCache {
     private readonly opts: CompileOptions,
     capacity = 20000,
   ) {
-    this.byLiveText = new BoundedMap(capacity);
+    this.byKey = new BoundedMap(capacity);
+    this.interpreter = new Interpreter(opts.F, opts.memory);
   }
 
-  /** Programs are never changed once built, so the object itself is the key. */
   entry(program: Program): RunnableProgram {
-    let entry = this.byProgram.get(program);
-    if (entry === undefined) {
-      const live = pruneDeadCode(program, this.opts.memory);
-      const liveText = printProgram(live);
-      entry = this.byLiveText.get(liveText);
-      if (entry === undefined) {
-        const all = [...live.setup, ...live.predict, ...live.learn];
-        entry = {
-          live,
-          liveText,
-          liveInstructions: all.length,
-          random: all.some((x) => OPS[x.op].random),
-          interpreted: interpreterFor(assemble(live, this.opts.F, this.opts.memory)),
-        };
-        this.byLiveText.set(liveText, entry);
-      }
-      this.byProgram.set(program, entry);
+    const live = pruneDeadCode(program, this.opts.memory);
+    const key = programKey(live);
+    const bucket = this.byKey.get(key);
+    if (bucket !== undefined) {
+      for (const entry of bucket) if (samePrograms(entry.live, live)) return entry;
     }
+    let liveInstructions = 0;
+    let random = false;
+    for (const c of COMPONENTS) {
+      liveInstructions += live[c].length;
+      for (const x of live[c]) random ||= OPS[x.op].random;
+    }
+    const entry: RunnableProgram = { live, liveInstructions, random, assembled: this.interpreter.assemble(live) };
+    if (bucket !== undefined) bucket.push(entry);
+    else this.byKey.set(key, [entry]);
     return entry;
   }
 
   runner(entry: RunnableProgram, kind: ExecutorKind): TaskRunner {
-    if (kind === 'interpreted') return entry.interpreted;
+    // Made per call, not kept: a closure per kept entry is one more object for every scavenge to copy.
+    if (kind === 'interpreted') return this.interpreter.runner(entry.assembled);
     if (entry.compiled === undefined) {
       entry.compiled = compileProgram(entry.live, this.opts);
       this.compiles++;

@@ -6,7 +6,7 @@
  * mutations build new ones and share the rest, so their text, live code and
  * probe can be memoized by object (see text.ts and program-cache.ts).
  */
-import type { SlotType } from './ops.js';
+import { OPS, type SlotType } from './ops.js';
 
 export interface Instruction {
   op: number;
@@ -50,3 +50,49 @@ export function noOp(): Instruction {
 }
 
 
+
+/** Instructions that do the same thing: same op, and the same operands and data the op reads or writes. */
+export function sameInstruction(a: Instruction, b: Instruction): boolean {
+  if (a === b) return true;
+  if (a.op !== b.op) return false;
+  const op = OPS[a.op];
+  if (op.out !== null && a.out !== b.out) return false;
+  if (op.in1 !== null && a.in1 !== b.in1) return false;
+  if (op.in2 !== null && a.in2 !== b.in2) return false;
+  for (let k = 0; k < op.dataCount; k++) if (a.data[k] !== b.data[k]) return false;
+  return true;
+}
+
+export function samePrograms(a: Program, b: Program): boolean {
+  for (const c of COMPONENTS) {
+    const x = a[c];
+    const y = b[c];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameInstruction(x[i], y[i])) return false;
+  }
+  return true;
+}
+
+const mix = (h: number, v: number): number => Math.imul(h ^ v, 0x01000193);
+
+/**
+ * A 32-bit hash of what samePrograms compares, for memo tables (equal programs
+ * hash equal; a collision only costs a samePrograms call). Far cheaper than
+ * printing the program: no strings, no allocation.
+ */
+export function programKey(p: Program): number {
+  let h = 0x811c9dc5;
+  for (const c of COMPONENTS) {
+    h = mix(h, 0x7fff0000 + p[c].length);
+    for (const x of p[c]) {
+      const op = OPS[x.op];
+      h = mix(h, x.op);
+      if (op.out !== null) h = mix(h, x.out);
+      if (op.in1 !== null) h = mix(h, x.in1);
+      if (op.in2 !== null) h = mix(h, x.in2);
+      // Data are floats: any deterministic fold of their digits serves a hash.
+      for (let k = 0; k < op.dataCount; k++) h = mix(h, (x.data[k] * 0x10000000) | 0);
+    }
+  }
+  return h >>> 0;
+}

@@ -11,7 +11,7 @@
 import { DomainInputError } from '../../domain/domain.js';
 import { OPS, type OpDef, type SlotType } from './ops.js';
 import { BoundedMap } from './bounded-map.js';
-import type { ComponentName, Instruction, Program } from './program.js';
+import { COMPONENTS, type ComponentName, type Instruction, type Program } from './program.js';
 
 const HEADERS: Record<ComponentName, string> = { setup: 'def Setup():', predict: 'def Predict():', learn: 'def Learn():' };
 
@@ -19,42 +19,74 @@ export function formatNumber(x: number): string {
   return Object.is(x, -0) ? '0' : String(x);
 }
 
-// Instructions are immutable once built and shared between parent and child programs: print each once.
-const printed = new WeakMap<Instruction, string>();
+/** One template part: literal text, or which field to print there. */
+type Part = string | { field: 'o' | 'a' | 'b' } | { data: number };
+
+/** Each op's template split once into parts, so printing is plain concatenation (children are printed in the hot loop). */
+const TEMPLATE_PARTS: Part[][] = OPS.map((op) =>
+  op.template.split(/(\{[oab]\}|\{d\d\})/).filter((t) => t !== '').map((t): Part => {
+    if (t === '{o}' || t === '{a}' || t === '{b}') return { field: t[1] as 'o' | 'a' | 'b' };
+    if (/^\{d\d\}$/.test(t)) return { data: Number(t[2]) };
+    return t;
+  }),
+);
+
+function slotText(type: SlotType | null, address: number): string {
+  return type === null ? '' : type + address;
+}
 
 export function printInstruction(x: Instruction): string {
-  let text = printed.get(x);
-  if (text === undefined) {
-    text = formatInstruction(x);
-    printed.set(x, text);
-  }
-  return text;
-}
-
-function formatInstruction(x: Instruction): string {
   const op = OPS[x.op];
-  return op.template
-    .replace('{o}', op.out === null ? '' : `${op.out}${x.out}`)
-    .replace('{a}', op.in1 === null ? '' : `${op.in1}${x.in1}`)
-    .replace('{b}', op.in2 === null ? '' : `${op.in2}${x.in2}`)
-    .replace(/\{d(\d)\}/g, (_, i: string) => formatNumber(x.data[Number(i)]));
-}
-
-// Component lists are never changed once built (mutations copy the one they change): print each once.
-const printedComponents = new WeakMap<readonly Instruction[], string>();
-
-function printComponent(name: ComponentName, code: readonly Instruction[]): string {
-  let text = printedComponents.get(code);
-  if (text === undefined) {
-    text = HEADERS[name];
-    for (const x of code) text += `\n  ${printInstruction(x)}`;
-    printedComponents.set(code, text);
+  let text = '';
+  for (const part of TEMPLATE_PARTS[x.op]) {
+    if (typeof part === 'string') text += part;
+    else if ('data' in part) text += formatNumber(x.data[part.data]);
+    else if (part.field === 'o') text += slotText(op.out, x.out);
+    else if (part.field === 'a') text += slotText(op.in1, x.in1);
+    else text += slotText(op.in2, x.in2);
   }
   return text;
+}
+
+/** One component function: its header, then one indented instruction a line. */
+function componentText(name: ComponentName, lines: readonly string[]): string {
+  return lines.length === 0 ? HEADERS[name] : HEADERS[name] + '\n  ' + lines.join('\n  ');
 }
 
 export function printProgram(p: Program): string {
-  return `${printComponent('setup', p.setup)}\n${printComponent('predict', p.predict)}\n${printComponent('learn', p.learn)}`;
+  return printIncrementally(p).text;
+}
+
+/** A program's text with its parts, so that a child can reuse what it shares. */
+export interface PrintedProgram {
+  program: Program;
+  lines: Record<ComponentName, string[]>;
+  components: Record<ComponentName, string>;
+  text: string;
+}
+
+/**
+ * Prints `program`, reusing the printed lines of `parent` for every
+ * instruction object they share (instructions and component lists are never
+ * changed once built, so sharing the object means sharing the text). A child
+ * usually differs from its parent in one instruction: one line to print.
+ */
+export function printIncrementally(program: Program, parent?: PrintedProgram): PrintedProgram {
+  const lines = {} as Record<ComponentName, string[]>;
+  const components = {} as Record<ComponentName, string>;
+  for (const c of COMPONENTS) {
+    const code = program[c];
+    if (parent !== undefined && parent.program[c] === code) {
+      lines[c] = parent.lines[c];
+      components[c] = parent.components[c];
+      continue;
+    }
+    const before = parent?.program[c];
+    const beforeLines = parent?.lines[c];
+    lines[c] = code.map((x, i) => (before !== undefined && before[i] === x ? beforeLines![i] : printInstruction(x)));
+    components[c] = componentText(c, lines[c]);
+  }
+  return { program, lines, components, text: components.setup + '\n' + components.predict + '\n' + components.learn };
 }
 
 // An axis argument (kept as shape text), a slot (`s12`) or a number (`-1.5e-3`).
@@ -93,7 +125,7 @@ const SHAPES: Map<string, ShapeEntry> = (() => {
   const markers = [0.125, 0.25, 0.375]; // values no template spells as a literal
   for (const op of OPS) {
     const sample: Instruction = { op: op.id, in1: 2, in2: 3, out: 1, data: markers.slice(0, op.dataCount) };
-    const shape = shapeOf(formatInstruction(sample));
+    const shape = shapeOf(printInstruction(sample));
     const numberRoles = shape.numbers.map((n) => {
       const i = markers.indexOf(n);
       return i >= 0 && i < op.dataCount ? { data: i } : { literal: n };
@@ -113,7 +145,6 @@ export function parseInstruction(line: string, where = 'instruction'): Instructi
   if (x === undefined) {
     x = parseInstructionUncached(line, where);
     parsedLines.set(line, x);
-    printed.set(x, formatInstruction(x));
   }
   return x;
 }
