@@ -13,6 +13,14 @@ import { statsCommand } from './stats-command.js';
 
 const USER_ERRORS = [CliError, ExperimentError, DomainInputError, SearchSpaceError];
 
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} expects a whole number >= 1, got "${value}"`);
+    return n;
+  };
+}
+
 function nonNegativeInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
@@ -35,6 +43,7 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'run folder (default runs/<name>-<time>)')
     .option('--seed <n>', 'override the seed', nonNegativeInt('--seed'))
     .option('--workers <n>', 'evaluation threads; 0 evaluates inline', nonNegativeInt('--workers'))
+    .option('--batch-size <n>', 'evaluations per message to a worker (raise for cheap domains)', positiveInt('--batch-size'))
     .addOption(new Option('--max-evals <n>', 'override budget.maxEvaluations').argParser(nonNegativeInt('--max-evals')))
     .option('--no-cache', 'evaluate every proposal (the baseline without functional hashing)')
     .option('--no-progress', 'no live progress line')
@@ -48,6 +57,7 @@ export function buildProgram(): Command {
     .description('continue an interrupted or finished run in its folder (budgets count both parts; raise one to go further)')
     .argument('<dir>', 'a folder written by deja run')
     .option('--workers <n>', 'evaluation threads; 0 evaluates inline', nonNegativeInt('--workers'))
+    .option('--batch-size <n>', 'evaluations per message to a worker (raise for cheap domains)', positiveInt('--batch-size'))
     .addOption(new Option('--max-evals <n>', 'new total budget.maxEvaluations').argParser(nonNegativeInt('--max-evals')))
     .option('--no-progress', 'no live progress line')
     .option('--json', 'print the summary as JSON')

@@ -12,6 +12,7 @@ export interface RunCommandOptions {
   out?: string;
   seed?: number;
   workers?: number;
+  batchSize?: number;
   maxEvals?: number;
   cache: boolean;
   progress: boolean;
@@ -26,11 +27,12 @@ function defaultOutDir(name: string): string {
 }
 
 /** Command-line flags that override the experiment file. */
-export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers' | 'maxEvals' | 'backend'> & { cache?: boolean }): Partial<ExperimentInput> {
+export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers' | 'batchSize' | 'maxEvals' | 'backend'> & { cache?: boolean }): Partial<ExperimentInput> {
   return {
     domainOptions: options.backend === undefined ? undefined : { backend: options.backend },
     seed: options.seed,
     workers: options.workers,
+    batchSize: options.batchSize,
     budget: options.maxEvals === undefined ? undefined : { maxEvaluations: options.maxEvals },
     cache: options.cache === false ? { enabled: false } : undefined,
   };
@@ -41,7 +43,7 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
   const { experiment, domain, mantissaBits } = resolved;
   process.stderr.write(
     `deja: ${resumeFrom ? `resuming ${experiment.name} after ${resumeFrom.length} proposals` : experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
-      `${experiment.workers === 0 ? 'inline evaluation' : `${experiment.workers} worker${experiment.workers === 1 ? '' : 's'}`}, ` +
+      `${experiment.workers === 0 ? 'inline evaluation' : `${experiment.workers} worker${experiment.workers === 1 ? '' : 's'}${experiment.batchSize > 1 ? ` (batches of ${experiment.batchSize})` : ''}`}, ` +
       `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits)` : 'off'} -> ${outDir}\n`,
   );
   const controller = new AbortController();

@@ -53,6 +53,12 @@ export const ExperimentSchema = z.strictObject({
   record: RecordSchema.prefault({}),
   /** Evaluation threads; 0 evaluates inline in the main thread. */
   workers: z.int().min(0).max(1024).default(() => availableParallelism()),
+  /**
+   * Evaluations sent to a worker in one message. Raise it for cheap domains
+   * (thousands of evaluations a second), where a message round trip costs more
+   * than an evaluation; each evaluation keeps its own timeout. Unused inline.
+   */
+  batchSize: z.int().min(1).max(100_000).default(1),
   seed: z.int().min(0).max(2 ** 32 - 1).default(0),
   evalTimeoutSeconds: z.number().positive().default(600),
 });

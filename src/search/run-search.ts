@@ -129,8 +129,12 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
     searcher.restore(restored.individuals);
     fec?.restore(restored.cacheEntries, restored.cacheCounters);
   }
-  const evaluator: Evaluator = experiment.workers === 0 ? new InlineEvaluator(domain) : new WorkerPool(experiment.workers);
-  const slots = Math.max(1, experiment.workers);
+  const evaluator: Evaluator = experiment.workers === 0 ? new InlineEvaluator(domain) : new WorkerPool(experiment.workers, experiment.batchSize);
+  // Batches (cheap domains): one batch per worker in flight plus one being filled, so workers
+  // never wait for the main thread; batches land whole and in dispatch order, so the trajectory
+  // stays a function of the seed however the threads are scheduled.
+  const batched = experiment.workers > 0 && experiment.batchSize > 1;
+  const slots = batched ? (experiment.workers + 1) * experiment.batchSize : Math.max(1, experiment.workers);
   const timeoutMs = experiment.evalTimeoutSeconds * 1000;
   const recorder = options.outDir
     ? new RunRecorder(options.outDir, {
@@ -152,12 +156,16 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
   let dispatched = restored?.evaluations ?? 0;
   let failed = restored?.failed ?? 0;
   let inFlight = 0;
+  /** Proposals waiting on an evaluation in flight (in-flight joins). */
+  let joinsWaiting = 0;
   let evaluationCost = restored?.evaluationCost ?? 0;
   let probeMsTotal = restored?.probeMs ?? 0;
   let best: { id: number; fitness: number; candidate: unknown; metrics?: Record<string, MetricValue> } | null = restored?.best ?? null;
   let targetReached = best !== null && budget.targetFitness !== undefined && best.fitness >= budget.targetFitness;
   let lastProgress = 0;
   const completions: Array<{ pending: Pending; outcome: EvaluationOutcome }> = [];
+  /** Batched mode: evaluations in dispatch order, each with its outcome once it is back. */
+  const sent: Array<{ pending: Pending; outcome: EvaluationOutcome | null }> = [];
   let wake: (() => void) | null = null;
   const onAbort = () => evaluator.cancelAll();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -219,6 +227,15 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
       completions.push({ pending: p, outcome }); // landed synchronously: settled by the loop without waiting
       return;
     }
+    if (batched) {
+      const slot: (typeof sent)[number] = { pending: p, outcome: null };
+      sent.push(slot);
+      void outcome.then((landed) => {
+        slot.outcome = landed;
+        wake?.();
+      });
+      return;
+    }
     void outcome.then((landed) => {
       completions.push({ pending: p, outcome: landed });
       wake?.();
@@ -234,11 +251,13 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
       let waiters: Pending[] = [];
       if (fec && p.hash !== null) ({ entry: { fitness }, waiters } = fec.complete(p.hash, outcome.fitness, cost));
       settle(p, p.lookup, fitness, { cost, evalMs: outcome.wallMs, metrics: outcome.metrics });
+      joinsWaiting -= waiters.length;
       for (const w of waiters) settle(w, 'in-flight-join', fitness, { cost: 0, evalMs: null, joined: p.id, metrics: outcome.metrics });
     } else {
       evaluationCost += outcome.wallMs / 1000;
       const waiters = fec && p.hash !== null ? fec.fail(p.hash) : [];
       settle(p, 'failed', null, { cost: outcome.wallMs / 1000, evalMs: outcome.wallMs, failure: outcome.kind, error: outcome.error });
+      joinsWaiting -= waiters.length;
       for (const w of waiters) {
         settle(w, 'failed', null, { cost: 0, evalMs: null, joined: p.id, failure: outcome.kind, error: `joined evaluation #${p.id} failed: ${outcome.error}` });
       }
@@ -253,7 +272,8 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
     const found = fec!.lookup(p.hash, p);
     p.lookup = found.outcome;
     if (found.outcome === 'full-hit') settle(p, 'full-hit', found.entry.fitness, { cost: 0, evalMs: null });
-    else if (found.outcome !== 'in-flight-join') dispatch(p);
+    else if (found.outcome === 'in-flight-join') joinsWaiting++;
+    else dispatch(p);
   };
 
   const failProbe = (p: Pending, error: unknown, probeStart: number): void => {
@@ -291,7 +311,9 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
   try {
     let sinceYield = 0;
     for (;;) {
-      while (stop === null && inFlight < slots) {
+      // Batched, joins count too: results land only between batches, and proposing on from a
+      // population that has not seen them would mostly join what is already in flight.
+      while (stop === null && inFlight + (batched ? joinsWaiting : 0) < slots) {
         stop = stopReason();
         if (stop !== null) break;
         const routed = proposeOne();
@@ -302,10 +324,19 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
         }
       }
       if (inFlight === 0) break;
-      if (completions.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-      for (let i = 0; i < completions.length; i++) land(completions[i].pending, completions[i].outcome);
-      completions.length = 0;
+      evaluator.flush?.();
+      if (batched) {
+        // The oldest batch, whole, in dispatch order.
+        const n = Math.min(experiment.batchSize, sent.length);
+        while (!sent.slice(0, n).every((slot) => slot.outcome !== null)) await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+        for (const slot of sent.splice(0, n)) land(slot.pending, slot.outcome!);
+      } else {
+        if (completions.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+        for (let i = 0; i < completions.length; i++) land(completions[i].pending, completions[i].outcome);
+        completions.length = 0;
+      }
       // A stop decided while evaluations were running is re-checked so that, e.g., an abort wins.
       if (stop !== null && options.signal?.aborted) stop = 'interrupted';
     }

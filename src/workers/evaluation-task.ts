@@ -21,6 +21,17 @@ export interface EvaluationTask {
   started?: Int32Array;
 }
 
+/**
+ * Several evaluations in one message (experiment `batchSize`): for cheap
+ * domains a message round trip costs more than an evaluation.
+ */
+export interface EvaluationBatch {
+  domain: DomainRef;
+  items: Array<{ candidate: unknown; seed: number }>;
+  /** The worker stores i + 1 here as it begins item i, so the pool can time each item and tell which one hung. */
+  progress: Int32Array;
+}
+
 export type FailureKind = 'error' | 'timeout' | 'crash' | 'invalid-fitness' | 'cancelled';
 
 export type EvaluationOutcome =

@@ -8,6 +8,8 @@ export interface Evaluator {
    * spares cheap domains a promise round trip per candidate.
    */
   evaluate(task: EvaluationTask, timeoutMs: number): EvaluationOutcome | Promise<EvaluationOutcome>;
+  /** Starts whatever is held back to fill a batch (called before the engine waits). */
+  flush?(): void;
   /** Cancels every running evaluation (they resolve as `cancelled`). */
   cancelAll(): void;
   close(): Promise<void>;

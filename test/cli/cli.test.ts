@@ -79,6 +79,9 @@ describe('deja CLI', () => {
     assertUserError(deja('run', file), /e\.json: not valid JSON/);
     assertUserError(deja('run', join(dir, 'missing.json')), /cannot read the experiment file \(ENOENT\)/);
     assertUserError(deja('run', file, '--workers', 'two'), /--workers expects a whole number/);
+    assertUserError(deja('run', file, '--batch-size', '0'), /--batch-size expects a whole number >= 1/);
+    write({ domain: 'symbolic', budget: { maxEvaluations: 5 }, batchSize: 0 });
+    assertUserError(deja('run', file), /batchSize: Too small/);
   });
 
   it('runs an experiment, writes the run folder and reports its statistics', () => {

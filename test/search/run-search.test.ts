@@ -116,6 +116,40 @@ describe('runSearch', () => {
     assert.ok(lastSuccess > firstIndex('timeout') && lastSuccess > firstIndex('crash'));
   });
 
+  it('batches evaluations for workers deterministically, with 1 worker and with 2', async () => {
+    for (const workers of [1, 2]) {
+      const a = await collect(base({ workers, batchSize: 4 }));
+      const b = await collect(base({ workers, batchSize: 4 }));
+      assert.equal(a.summary.evaluations, 80);
+      assert.deepEqual(a.events.map(timeless), b.events.map(timeless), `${workers} worker(s)`);
+    }
+  });
+
+  it('in a batch, a failing, hanging or crashing evaluation fails alone and the others still count', async () => {
+    const failing = { throwOn: [1, 2, 3, 4, 5], nanOn: [10, 11, 12, 13], hangOn: [20, 21, 22, 23], crashOn: [30, 31, 32, 33] };
+    const { events, summary } = await collect(base({
+      workers: 2,
+      batchSize: 3,
+      evalTimeoutSeconds: 0.5,
+      domainOptions: { classes: 1000, size: 100, delayMs: 5, ...failing },
+      search: { algorithm: 'random', populationSize: 5, tournamentSize: 2 },
+      budget: { maxEvaluations: 80 },
+    }));
+    const failures = events.filter((e) => e.outcome === 'failed');
+    const kinds = new Set(failures.map((e) => e.failure));
+    assert.ok(kinds.has('error') && kinds.has('invalid-fitness') && kinds.has('timeout') && kinds.has('crash'), `saw ${[...kinds]}`);
+    // Each failure belongs to its own candidate: nobody else in the batch was failed with it.
+    const expected: Record<string, number[]> = { error: failing.throwOn, 'invalid-fitness': failing.nanOn, timeout: failing.hangOn, crash: failing.crashOn };
+    for (const e of failures) {
+      const x = (e.candidate as { x: number }).x;
+      assert.ok(expected[e.failure!].includes(x), `candidate ${x} failed as ${e.failure}: ${e.error}`);
+    }
+    assert.equal(summary.evaluations, 80);
+    // Every evaluation sent (a hung or crashed item's batch-mates are sent again) has one outcome.
+    const evaluatedFailures = failures.filter((e) => e.joined === undefined).length;
+    assert.equal(events.filter((e) => e.outcome === 'miss').length, 80 - evaluatedFailures);
+  });
+
   it('stops at the summed evaluation cost and at the wall-clock budget', async () => {
     const cost = await runSearch(base({ budget: { maxCost: 12 } })); // the test domain reports cost 1 per evaluation
     assert.equal(cost.stopReason, 'max-cost');
