@@ -55,3 +55,17 @@ test('parse errors name the line and say what is wrong', () => {
   assert.throws(() => parseProgram('def Setup():\n  s1 = 2 / s3'), (e: unknown) => e instanceof DomainInputError && /expected 1/.test(e.message));
   assert.throws(() => parseProgram('def Learn():\ndef Learn():'), (e: unknown) => e instanceof DomainInputError && /twice/.test(e.message));
 });
+
+test('printed text (the fast path) and any other layout parse alike, errors included', () => {
+  const printed = 'def Setup():\n  s2 = 0.2\ndef Predict():\n  s1 = dot(v0, v1)\ndef Learn():\n  v1 = s2 * v0';
+  const reordered = 'def Learn():\n  v1 = s2 * v0\ndef Predict():\n  s1 = dot(v0, v1)\ndef Setup():\n  s2 = 0.2';
+  assert.deepEqual(parseProgram(printed), parseProgram(reordered));
+  assert.equal(printProgram(parseProgram(reordered)), printed);
+  // A printed-looking text with a bad line still gets its line number.
+  assert.throws(
+    () => parseProgram('def Setup():\n  s2 = 0.2\ndef Predict():\n  s1 = dot(v0 v1)\ndef Learn():'),
+    (e: unknown) => e instanceof DomainInputError && /line 4/.test(e.message),
+  );
+  // A body seen before is reused, not re-read: the same instructions come back.
+  assert.equal(parseProgram(printed).predict, parseProgram(printed.replace('s2 = 0.2', 's2 = 0.3')).predict);
+});

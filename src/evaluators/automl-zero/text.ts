@@ -174,6 +174,49 @@ function parseInstructionUncached(line: string, where: string): Instruction {
 
 /** Parses a whole program. Blank lines and `#` comments are ignored; a missing component is empty. */
 export function parseProgram(text: string): Program {
+  return parsePrinted(text) ?? parseAnyLayout(text);
+}
+
+// Component bodies recur (a child shares two of its three with its parent): parse each once.
+const parsedBodies = new BoundedMap<string, Instruction[]>(50000);
+
+/**
+ * Fast path for text as printProgram writes it (what workers receive): split
+ * at the three headers and look each component body up whole. Anything else
+ * (comments, other order, a bad line) returns null and goes the general way,
+ * which also gives the error message.
+ */
+function parsePrinted(text: string): Program | null {
+  if (!text.startsWith(HEADERS.setup)) return null;
+  const predictAt = text.indexOf('\n' + HEADERS.predict);
+  const learnAt = predictAt < 0 ? -1 : text.indexOf('\n' + HEADERS.learn, predictAt + 1);
+  if (learnAt < 0 || text.includes('#')) return null;
+  const setup = parseBody('setup', text.slice(HEADERS.setup.length, predictAt));
+  const predict = parseBody('predict', text.slice(predictAt + 1 + HEADERS.predict.length, learnAt));
+  const learn = parseBody('learn', text.slice(learnAt + 1 + HEADERS.learn.length));
+  return setup && predict && learn ? { setup, predict, learn } : null;
+}
+
+function parseBody(name: ComponentName, body: string): Instruction[] | null {
+  const key = name + body;
+  let code = parsedBodies.get(key);
+  if (code !== undefined) return code;
+  code = [];
+  for (const raw of body.split('\n')) {
+    const line = raw.trim();
+    if (line === '') continue;
+    if (line.startsWith('def ')) return null;
+    try {
+      code.push(parseInstruction(line));
+    } catch {
+      return null;
+    }
+  }
+  parsedBodies.set(key, code);
+  return code;
+}
+
+function parseAnyLayout(text: string): Program {
   const program: Program = { setup: [], predict: [], learn: [] };
   let current: ComponentName | null = null;
   const seen = new Set<ComponentName>();
