@@ -34,9 +34,18 @@ export function formatSummary(s: RunSummary, outDir?: string): string {
     lines.push(`  cost           ${s.evaluationCost.toFixed(2)} paid`);
   }
   if (s.best) {
-    lines.push(`  best fitness   ${s.best.fitness.toFixed(6)} (candidate #${s.best.id})`, `  best           ${truncate(s.best.description, 200)}`);
-    for (const [key, value] of Object.entries(s.best.metrics ?? {})) {
-      lines.push(`    ${key.padEnd(12)} ${truncate(typeof value === 'number' ? fixed(value) : String(value), 186)}`);
+    lines.push(`  best fitness   ${s.best.fitness.toFixed(6)} (candidate #${s.best.id})`, `  best           ${truncate(s.best.description, 400)}`);
+    const metricLines = (metrics: Record<string, unknown> | undefined) => {
+      for (const [key, value] of Object.entries(metrics ?? {})) {
+        lines.push(`    ${key.padEnd(14)} ${truncate(typeof value === 'number' ? fixed(value) : String(value), 186)}`);
+      }
+    };
+    metricLines(s.best.metrics);
+    const final = s.best.final;
+    if (final !== undefined && 'error' in final) lines.push(`  held-out       ${final.error}`);
+    else if (final !== undefined) {
+      lines.push(`  held-out       fitness ${final.fitness.toFixed(6)} on work the search never saw (${final.seconds.toFixed(2)} s)`);
+      metricLines(final.metrics);
     }
   } else {
     lines.push('  best           none (every evaluation failed)');

@@ -58,6 +58,12 @@ export interface Domain<C = unknown> {
   parse?(text: string): C;
   /** Canonical form to store and mutate from (e.g. a pruned cell). Defaults to identity. */
   normalize?(candidate: C): C;
+  /**
+   * Scores a candidate on held-out work the search never saw (unseen tasks, a
+   * test set). The engine runs it once, on the run's best, after the search;
+   * the result is summary.best.final.
+   */
+  finalEvaluate?(candidate: C): EvalResult | Promise<EvalResult>;
   /** Release resources (models, backends) when a worker or run ends. */
   close?(): void | Promise<void>;
 }

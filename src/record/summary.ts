@@ -19,7 +19,11 @@ export interface BestSummary<C = unknown> {
   candidate: C;
   description: string;
   metrics?: Record<string, unknown>;
+  /** The domain's finalEvaluate of this candidate (held-out work), when the domain has one. */
+  final?: FinalScore;
 }
+
+export type FinalScore = { fitness: number; metrics?: Record<string, unknown>; seconds: number } | { error: string };
 
 export type StopReason = 'max-evaluations' | 'max-proposals' | 'max-wall-seconds' | 'max-cost' | 'target-fitness' | 'interrupted';
 

@@ -18,8 +18,8 @@ import { createRng, deriveSeed } from '../random/rng.js';
 import type { CacheOutcome, SearchEvent } from '../record/events.js';
 import { restoreRun } from '../record/restore-run.js';
 import { RunRecorder } from '../record/run-recorder.js';
-import { hitRate, type RunSummary, type StopReason } from '../record/summary.js';
-import type { EvaluationOutcome, DomainRef } from '../workers/evaluation-task.js';
+import { hitRate, type FinalScore, type RunSummary, type StopReason } from '../record/summary.js';
+import { errorMessage, type EvaluationOutcome, type DomainRef } from '../workers/evaluation-task.js';
 import type { Evaluator } from '../workers/evaluator.js';
 import { InlineEvaluator } from '../workers/inline-evaluator.js';
 import { WorkerPool } from '../workers/worker-pool.js';
@@ -101,6 +101,18 @@ export async function resolveSearch(config: SearchConfig, baseDir = process.cwd(
     : Number.POSITIVE_INFINITY);
   const mantissaBits = experiment.cache.mantissaBits ?? domain.mantissaBits ?? DEFAULT_MANTISSA_BITS;
   return { experiment, domain, domainRef, mantissaBits, maxProposals };
+}
+
+/** The domain's held-out score of the run's best (not part of the search's wall time). */
+async function finalScore(domain: Domain, candidate: unknown): Promise<FinalScore | undefined> {
+  if (domain.finalEvaluate === undefined) return undefined;
+  const start = performance.now();
+  try {
+    const result = await domain.finalEvaluate(candidate);
+    return { fitness: result.fitness, metrics: result.metrics, seconds: (performance.now() - start) / 1000 };
+  } catch (error) {
+    return { error: `finalEvaluate failed: ${errorMessage(error)}` };
+  }
 }
 
 export async function runSearch(config: SearchConfig, options: RunOptions = {}): Promise<RunSummary> {
@@ -374,6 +386,7 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
       candidate: finalBest.candidate,
       description: domain.describe(finalBest.candidate),
       metrics: finalBest.metrics,
+      final: await finalScore(domain, finalBest.candidate),
     },
     wallSeconds,
     evaluationsPerSecond: wallSeconds > 0 ? dispatched / wallSeconds : 0,

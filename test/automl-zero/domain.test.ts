@@ -167,3 +167,15 @@ test('dead-code removal agrees between its small-memory (bitmask) and large-memo
   }
   assert.ok(pruned > 100);
 });
+
+test('finalEvaluate scores on unseen tasks (100 x 1000 examples by default); finalTasks: [] turns it off', async () => {
+  const domain = await factory({});
+  const gd = domain.parse!(GD);
+  const final = await domain.finalEvaluate!(gd);
+  assert.ok(final.fitness > 0.999, `held-out fitness ${final.fitness}`);
+  assert.deepEqual([final.metrics?.tasks, final.metrics?.trainExamples], [100, 1000]);
+  // Unseen means other tasks: a program tuned to nothing in particular scores differently there.
+  const constant = domain.parse!('def Setup():\ndef Predict():\n  s1 = 0.5\ndef Learn():');
+  assert.notEqual((await domain.finalEvaluate!(constant)).fitness, (await domain.evaluate(constant, ctx())).fitness);
+  assert.equal((await factory({ finalTasks: [] })).finalEvaluate, undefined);
+});

@@ -58,8 +58,11 @@ describe('runSearch', () => {
   });
 
   it('joins candidates whose hash is already being evaluated (2 workers)', async () => {
+    // Batches make the interleaving of proposals and results independent of thread timing,
+    // so whether joins happen does not depend on how busy the machine is.
     const { events, summary } = await collect(base({
       workers: 2,
+      batchSize: 2,
       domainOptions: { classes: 5, size: 40, delayMs: 30 },
       search: { populationSize: 4, tournamentSize: 2 },
       budget: { maxEvaluations: 12 },
@@ -148,6 +151,15 @@ describe('runSearch', () => {
     // Every evaluation sent (a hung or crashed item's batch-mates are sent again) has one outcome.
     const evaluatedFailures = failures.filter((e) => e.joined === undefined).length;
     assert.equal(events.filter((e) => e.outcome === 'miss').length, 80 - evaluatedFailures);
+  });
+
+  it('scores the best candidate once on held-out work when the domain can (finalEvaluate)', async () => {
+    const scored = await runSearch(base({ domainOptions: { classes: 100, final: 'score' } }));
+    const best = scored.best!;
+    assert.deepEqual({ ...best.final, seconds: 0 }, { fitness: -(best.candidate as { x: number }).x, metrics: { heldOut: true }, seconds: 0 });
+    const failing = await runSearch(base({ domainOptions: { classes: 100, final: 'throw' } }));
+    assert.deepEqual(failing.best!.final, { error: 'finalEvaluate failed: no held-out data' });
+    assert.equal((await runSearch(base())).best!.final, undefined);
   });
 
   it('stops at the summed evaluation cost and at the wall-clock budget', async () => {

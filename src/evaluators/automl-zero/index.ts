@@ -8,7 +8,7 @@
  * probe is the original's functional equivalence cache probe (execute.ts).
  */
 import { DomainInputError, defineDomain, type Domain, type DomainFactory } from '../../domain/domain.js';
-import type { Rng } from '../../random/rng.js';
+import { createRng, type Rng } from '../../random/rng.js';
 import { ProgramCache, type ExecutorKind, type RunnableProgram } from './program-cache.js';
 import { evaluateOnTasks, probeLength, probeOnTasks } from './execute.js';
 import { pruneDeadCode } from './liveness.js';
@@ -16,7 +16,7 @@ import { OPS } from './ops.js';
 import { parseOptions, probeKeyOf, type AutomlZeroConfig } from './options.js';
 import { COMPONENTS, slotCount, type AutomlZeroCandidate, type Program } from './program.js';
 import { initialProgram, mutateProgram } from './search-space.js';
-import { generateTasks } from './tasks.js';
+import { generateTasks, type Task } from './tasks.js';
 import { parseProgram, printIncrementally, printInstruction, printProgram, type PrintedProgram } from './text.js';
 import { BoundedMap } from './bounded-map.js';
 
@@ -90,9 +90,14 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     if (m === undefined) return programs.entry(parse(c.program));
     return (m.runnable ??= programs.entry(m.program));
   };
-  const examplesPerEvaluation = tasks.reduce((n, t) => n + t.nTrain + t.nValid, 0);
-  const evaluateWith: ExecutorKind =
-    config.executor === 'auto' ? (examplesPerEvaluation >= config.compileAboveExamples ? 'compiled' : 'interpreted') : config.executor;
+  let finalTasks: Task[] | undefined;
+  // "auto": compile only where one evaluation runs enough examples to pay for generating and warming a function.
+  const executorFor = (list: readonly Task[]): ExecutorKind => {
+    if (config.executor !== 'auto') return config.executor;
+    const examples = list.reduce((n, t) => n + t.nTrain + t.nValid, 0);
+    return examples >= config.compileAboveExamples ? 'compiled' : 'interpreted';
+  };
+  const evaluateWith = executorFor(tasks);
   // The probe runs a few examples per task: compiling never pays there unless forced.
   const probeWith: ExecutorKind = config.executor === 'compiled' ? 'compiled' : 'interpreted';
 
@@ -140,6 +145,12 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
       return { fitness, metrics: { minTaskFitness: Math.min(...taskFitnesses), liveInstructions: entry.liveInstructions } };
     },
     describe: (candidate) => describeProgram(programOf(candidate), config),
+    finalEvaluate: config.finalTasks.length === 0 ? undefined : (candidate) => {
+      // Made on first use: worker threads never need them.
+      finalTasks ??= generateTasks(config.finalTasks, config.F);
+      const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(runnableOf(candidate), executorFor(finalTasks)), finalTasks, createRng(0, 'final'), config.maxAbsError);
+      return { fitness, metrics: { tasks: finalTasks.length, trainExamples: finalTasks[0].nTrain, minTaskFitness: Math.min(...taskFitnesses) } };
+    },
     validate,
     parse: (text) => {
       const message = validate({ program: text });

@@ -77,6 +77,8 @@ export const optionsSchema = z
       .strict()
       .default({ trainExamples: 10, validExamples: 10, seed: DEFAULT_PROBE_SEED }),
     maxAbsError: z.number().positive().default(100),
+    /** Held-out tasks for the run's best (finalEvaluate); default: 100 unseen tasks of the first group's type, 1000 + 100 examples. */
+    finalTasks: z.array(taskSchema).optional(),
     unrollMax: count(0, 64, 8),
     executor: z.enum(['auto', 'compiled', 'interpreted']).default('auto'),
     compileAboveExamples: count(0, 1e9, 20000),
@@ -87,6 +89,8 @@ export interface AutomlZeroConfig {
   F: number;
   space: SearchSpace;
   tasks: TaskSpec[];
+  /** Empty: no held-out evaluation. */
+  finalTasks: TaskSpec[];
   probe: ProbeConfig;
   maxAbsError: number;
   unrollMax: number;
@@ -128,15 +132,18 @@ export function parseOptions(raw: Record<string, unknown>): AutomlZeroConfig {
       }
     }
   }
-  for (const [i, t] of o.tasks.entries()) {
-    if (t.type === 'projected-binary' && t.digitPairs?.some(([a, b]) => a === b)) {
-      throw new DomainInputError(`domainOptions.tasks.${i}.digitPairs: the two digits of a pair must differ`);
+  for (const [field, list] of [['tasks', o.tasks], ['finalTasks', o.finalTasks ?? []]] as const) {
+    for (const [i, t] of list.entries()) {
+      if (t.type === 'projected-binary' && t.digitPairs?.some(([a, b]) => a === b)) {
+        throw new DomainInputError(`domainOptions.${field}.${i}.digitPairs: the two digits of a pair must differ`);
+      }
     }
   }
   return {
     F: o.features,
     space: { memory: o.memory, ops, sizes, mutationTypes: o.mutationTypes, mutateProb: o.mutateProb, initial: o.initial },
     tasks: o.tasks,
+    finalTasks: o.finalTasks ?? [defaultFinalTasks(o.tasks[0])],
     probe: o.probe,
     maxAbsError: o.maxAbsError,
     unrollMax: o.unrollMax,
@@ -144,6 +151,17 @@ export function parseOptions(raw: Record<string, unknown>): AutomlZeroConfig {
     compileAboveExamples: o.compileAboveExamples,
   };
 }
+
+/**
+ * As the original's --final_tasks: 100 tasks of the search's first kind that
+ * the search never saw (another seed), with 1000 train examples each.
+ */
+function defaultFinalTasks(first: TaskSpec): TaskSpec {
+  return { ...first, count: 100, trainExamples: 1000, validExamples: 100, seed: FINAL_TASK_SEED };
+}
+
+/** Seed of the default held-out tasks: distinct from the search's default (1000). */
+export const FINAL_TASK_SEED = 1_000_000;
 
 /** Everything the probe depends on besides the program, as a short stable string. */
 export function probeKeyOf(config: AutomlZeroConfig): string {
