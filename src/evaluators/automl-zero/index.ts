@@ -18,7 +18,7 @@ import { COMPONENTS, slotCount, type AutomlZeroCandidate, type Program } from '.
 import { initialProgram, mutateProgram } from './search-space.js';
 import { generateTasks, type Task } from './tasks.js';
 import { parseProgram, printIncrementally, printInstruction, printProgram, type PrintedProgram } from './text.js';
-import { BoundedMap } from './bounded-map.js';
+import { LRUCache } from 'lru-cache';
 
 export type { AutomlZeroCandidate } from './program.js';
 
@@ -62,7 +62,7 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
   const config = parseOptions(options);
   const tasks = generateTasks(config.tasks, config.F);
   // Parsed programs are shared read-only: mutation copies what it changes.
-  const parsed = new BoundedMap<string, Program>(20000);
+  const parsed = new LRUCache<string, Program>({ max: 20000 });
   const parse = (text: string): Program => {
     let p = parsed.get(text);
     if (p === undefined) {

@@ -11,7 +11,7 @@
  * memoized here (that is the engine's cache, which must stay measurable on
  * and off).
  */
-import { BoundedMap } from './bounded-map.js';
+import { LRUCache } from 'lru-cache';
 import { Float64Slab } from './float-slab.js';
 import { compileProgram, type CompileOptions, type TaskRunner } from './compile.js';
 import { Interpreter, type Assembled } from './interpret.js';
@@ -36,7 +36,7 @@ export interface RunnableProgram {
 
 export class ProgramCache {
   /** Buckets of live programs by programKey (a bucket holds more than one only on a hash collision). */
-  private readonly byKey: BoundedMap<number, RunnableProgram[]>;
+  private readonly byKey: LRUCache<number, RunnableProgram[]>;
   readonly interpreter: Interpreter;
   /** Storage for probe outputs (see float-slab.ts). */
   readonly probeStorage = new Float64Slab();
@@ -47,7 +47,7 @@ export class ProgramCache {
     private readonly opts: CompileOptions,
     capacity = 20000,
   ) {
-    this.byKey = new BoundedMap(capacity);
+    this.byKey = new LRUCache({ max: capacity });
     this.interpreter = new Interpreter(opts.F, opts.memory);
   }
 

@@ -10,7 +10,7 @@
  */
 import { DomainInputError } from '../../domain/domain.js';
 import { OPS, type OpDef, type SlotType } from './ops.js';
-import { BoundedMap } from './bounded-map.js';
+import { LRUCache } from 'lru-cache';
 import { COMPONENTS, type ComponentName, type Instruction, type Program } from './program.js';
 
 const HEADERS: Record<ComponentName, string> = { setup: 'def Setup():', predict: 'def Predict():', learn: 'def Learn():' };
@@ -137,7 +137,7 @@ const SHAPES: Map<string, ShapeEntry> = (() => {
 })();
 
 // Parsed instructions are immutable and lines recur across parent and child programs: parse each line once.
-const parsedLines = new BoundedMap<string, Instruction>(100000);
+const parsedLines = new LRUCache<string, Instruction>({ max: 100000 });
 
 /** Parses one instruction line; throws DomainInputError naming the line. */
 export function parseInstruction(line: string, where = 'instruction'): Instruction {
@@ -178,7 +178,7 @@ export function parseProgram(text: string): Program {
 }
 
 // Component bodies recur (a child shares two of its three with its parent): parse each once.
-const parsedBodies = new BoundedMap<string, Instruction[]>(50000);
+const parsedBodies = new LRUCache<string, Instruction[]>({ max: 50000 });
 
 /**
  * Fast path for text as printProgram writes it (what workers receive): split
