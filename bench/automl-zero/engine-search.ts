@@ -59,7 +59,7 @@ for (const workers of values.workers!.split(',').map(Number)) {
     const runs: Summary[] = [];
     for (let seed = 1; seed <= Number(values.seeds); seed++) {
       const dir = join(outDir, `w${workers}-${cache ? 'cache' : 'nocache'}-s${seed}`);
-      const args = ['bin/deja.js', 'run', experimentPath, '--out', dir, '--seed', String(seed), '--workers', String(workers)];
+      const args = ['bin/deja.js', 'run', experimentPath, '--out', dir, '--force', '--seed', String(seed), '--workers', String(workers)];
       if (!cache) args.push('--no-cache');
       const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
       if (r.status !== 0) throw new Error(`deja run failed (${r.status}): ${r.stderr}`);
