@@ -40,7 +40,7 @@ function runSetup(lines: string[]): Memory {
   const setup = [...inputLines, ...lines].map((l) => parseInstruction(l));
   const interpreter = new Interpreter(F, memory);
   const none = new Float64Array(0);
-  interpreter.run(interpreter.assemble({ setup, predict: [], learn: [] }), none, none, 0, none, none, 0, createRng(1), null, 0, false, 100);
+  interpreter.runner(interpreter.assemble({ setup, predict: [], learn: [] }))(none, none, 0, none, none, 0, createRng(1), null, 0, false, 100);
   const mem = Array.from(interpreter.mem);
   const S = memory.scalars;
   return {

@@ -2,7 +2,7 @@
  * The interpreter: runs an assembled program (opcodes and pre-resolved
  * memory offsets) in one loop, the executor's own per-example steps included
  * as opcodes, so a whole task runs without a function call per example. The
- * steps that end an example also start the next, so an example costs one
+ * step that ends an example also starts the next, so an example costs one
  * dispatch per live instruction plus two (train) or one (validation).
  *
  * Why an interpreter besides compile.ts: a freshly compiled JavaScript
@@ -16,7 +16,7 @@
  * disagree on an op; for small F every element loop is unrolled, which
  * roughly halves the time per instruction.
  */
-import type { OpRng, TaskRunner } from './compile.js';
+import type { TaskRunner } from './compile.js';
 import { OPS, floatToIndex, type EmitContext, type Operand } from './ops.js';
 import { FEATURES_VECTOR, type Instruction, type MemorySize, type Program } from './program.js';
 import type { SlotType } from './ops.js';
@@ -84,24 +84,8 @@ export function assemble(program: Program, F: number, memory: MemorySize): Assem
   return { code, data, trainBegin, validBegin, predictWritesFeatures };
 }
 
-/** Generated interpreter: (p, mem, T, idx, X, Y, nTrain, VX, VY, nValid, rng, errs, errsOffset, classify, maxAbsError) => fitness. */
-type InterpreterFunction = (
-  p: Assembled,
-  mem: Float64Array,
-  T: Float64Array,
-  idx: (x: number) => number,
-  X: Float64Array,
-  Y: Float64Array,
-  nTrain: number,
-  VX: Float64Array,
-  VY: Float64Array,
-  nValid: number,
-  rng: OpRng,
-  errs: Float64Array | null,
-  errsOffset: number,
-  classify: boolean,
-  maxAbsError: number,
-) => number;
+/** The generated interpreter: a program, its working memory, then a TaskRunner's arguments. */
+type InterpreterFunction = (p: Assembled, mem: Float64Array, T: Float64Array, idx: (x: number) => number, ...task: Parameters<TaskRunner>) => number;
 
 /** Unroll element loops up to this F: beyond it the generated function grows past what V8 optimizes well. */
 const UNROLL_MAX = 4;
@@ -174,16 +158,6 @@ return function interpret(p, mem, T, idx, X, Y, nTrain, VX, VY, nValid, rng, err
     const o = code[c + 1], a = code[c + 2], b = code[c + 3];
     switch (code[c]) {
 ${cases}
-      case ${TRAIN_BEGIN}:
-        if (n >= nTrain) {
-          i = p.validBegin - 1; // continue at VALID_BEGIN
-          n = 0;
-          xi = 0;
-          break;
-        }
-        ${loadFeatures(F, v0, 'X')}
-        mem[0] = 0;
-        break;
       case ${TRAIN_MID}: {
         if (classify) mem[1] = 1 / (1 + Math.exp(-mem[1]));
         const label = Y[n];
@@ -194,27 +168,22 @@ ${cases}
         mem[0] = label;
         break;
       }
+      // The end of an example falls through into the start of the next, which then
+      // jumps straight to Predict: one dispatch per example for the two steps.
       case ${TRAIN_END}:
         n++;
         xi += ${F};
+      // falls through
+      case ${TRAIN_BEGIN}:
         if (n >= nTrain) {
           i = p.validBegin - 1; // continue at VALID_BEGIN
           n = 0;
           xi = 0;
           break;
         }
-        // Next example: load it here and go straight to Predict (one dispatch fewer per example).
         ${loadFeatures(F, v0, 'X')}
         mem[0] = 0;
-        i = p.trainBegin;
-        break;
-      case ${VALID_BEGIN}:
-        if (n >= nValid) {
-          i = end; // done
-          break;
-        }
-        ${loadFeatures(F, v0, 'VX')}
-        mem[0] = 0;
+        i = p.trainBegin; // first Predict instruction next
         break;
       case ${VALID_END}: {
         const y = VY[n];
@@ -232,15 +201,17 @@ ${cases}
         if (errs !== null) errs[errsOffset + nTrain + n] = ae;
         n++;
         xi += ${F};
+      }
+      // falls through
+      case ${VALID_BEGIN}:
         if (n >= nValid) {
           i = end; // done
           break;
         }
         ${loadFeatures(F, v0, 'VX')}
         mem[0] = 0;
-        i = p.validBegin;
+        i = p.validBegin; // first Predict instruction next
         break;
-      }
     }
   }
   if (classify) return 1 - loss / nValid;
@@ -276,26 +247,10 @@ export class Interpreter {
     return assemble(program, this.F, this.memory);
   }
 
-  run(
-    p: Assembled,
-    X: Float64Array,
-    Y: Float64Array,
-    nTrain: number,
-    VX: Float64Array,
-    VY: Float64Array,
-    nValid: number,
-    rng: OpRng,
-    errs: Float64Array | null,
-    errsOffset: number,
-    classify: boolean,
-    maxAbsError: number,
-  ): number {
-    return this.interpret(p, this.mem, this.temp, this.idx, X, Y, nTrain, VX, VY, nValid, rng, errs, errsOffset, classify, maxAbsError);
-  }
-
   /** A TaskRunner (same contract as a compiled one) for `p`. */
   runner(p: Assembled): TaskRunner {
+    const { interpret, mem, temp, idx } = this;
     return (X, Y, nTrain, VX, VY, nValid, rng, errs, errsOffset, classify, maxAbsError) =>
-      this.run(p, X, Y, nTrain, VX, VY, nValid, rng, errs, errsOffset, classify, maxAbsError);
+      interpret(p, mem, temp, idx, X, Y, nTrain, VX, VY, nValid, rng, errs, errsOffset, classify, maxAbsError);
   }
 }
