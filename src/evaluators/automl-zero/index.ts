@@ -7,6 +7,7 @@
  * program text (compile.ts) and from dead-code removal before compiling; the
  * probe is the original's functional equivalence cache probe (execute.ts).
  */
+import { LRUCache } from 'lru-cache';
 import { DomainInputError, defineDomain, type Domain, type DomainFactory } from '../../domain/domain.js';
 import { createRng, type Rng } from '../../random/rng.js';
 import { ProgramCache, type ExecutorKind, type RunnableProgram } from './program-cache.js';
@@ -18,7 +19,6 @@ import { COMPONENTS, slotCount, type AutomlZeroCandidate, type Program } from '.
 import { initialProgram, mutateProgram } from './search-space.js';
 import { generateTasks, type Task } from './tasks.js';
 import { parseProgram, printIncrementally, printInstruction, printProgram, type PrintedProgram } from './text.js';
-import { LRUCache } from 'lru-cache';
 
 export type { AutomlZeroCandidate } from './program.js';
 
@@ -148,7 +148,8 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     finalEvaluate: config.finalTasks.length === 0 ? undefined : (candidate) => {
       // Made on first use: worker threads never need them.
       finalTasks ??= generateTasks(config.finalTasks, config.F);
-      const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(runnableOf(candidate), executorFor(finalTasks)), finalTasks, createRng(0, 'final'), config.maxAbsError);
+      const run = programs.runner(runnableOf(candidate), executorFor(finalTasks));
+      const { fitness, taskFitnesses } = evaluateOnTasks(run, finalTasks, createRng(0, 'final'), config.maxAbsError);
       return { fitness, metrics: { tasks: finalTasks.length, trainExamples: finalTasks[0].nTrain, minTaskFitness: Math.min(...taskFitnesses) } };
     },
     validate,
