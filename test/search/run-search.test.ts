@@ -128,6 +128,19 @@ describe('runSearch', () => {
     }
   });
 
+  it('times each evaluation of a batch on its own: a batch may take longer than the timeout', async () => {
+    // 4 x 100 ms per batch, and a second batch queued behind it, against a 0.3 s timeout.
+    const summary = await runSearch(base({
+      workers: 1,
+      batchSize: 4,
+      evalTimeoutSeconds: 0.3,
+      domainOptions: { classes: 1000, size: 1000, delayMs: 100 },
+      budget: { maxEvaluations: 12 },
+    }));
+    assert.equal(summary.evaluations, 12);
+    assert.equal(summary.failed, 0);
+  });
+
   it('in a batch, a failing, hanging or crashing evaluation fails alone and the others still count', async () => {
     const failing = { throwOn: [1, 2, 3, 4, 5], nanOn: [10, 11, 12, 13], hangOn: [20, 21, 22, 23], crashOn: [30, 31, 32, 33] };
     const { events, summary } = await collect(base({
@@ -187,6 +200,17 @@ describe('runSearch', () => {
     });
     assert.equal(aborted.stopReason, 'interrupted');
     assert.ok(aborted.evaluations < 100);
+    // Batched: what is held back or in flight is cancelled too, and every proposal is still settled once.
+    const batchedController = new AbortController();
+    const events: SearchEvent[] = [];
+    const batched = await runSearch(base({ workers: 2, batchSize: 8, domainOptions: { delayMs: 5 }, budget: { maxEvaluations: 10_000 } }), {
+      signal: batchedController.signal,
+      onEvent: (e) => events.push(e) === 20 && batchedController.abort(),
+    });
+    assert.equal(batched.stopReason, 'interrupted');
+    assert.ok(batched.evaluations < 200);
+    assert.equal(events.length, batched.proposals);
+    assert.equal(new Set(events.map((e) => e.id)).size, events.length);
   });
 
   it('writes config.json, events.jsonl and summary.json', async () => {
