@@ -81,6 +81,8 @@ export const optionsSchema = z
     finalTasks: z.array(taskSchema).optional(),
     unrollMax: count(0, 64, 8),
     executor: z.enum(['auto', 'compiled', 'interpreted']).default('auto'),
+    /** Interpret in WebAssembly where the program's ops and F allow (same results, 2x faster); false: JavaScript only. */
+    wasm: z.boolean().default(true),
     compileAboveExamples: count(0, 1e9, 20000),
   })
   .strict();
@@ -95,6 +97,7 @@ export interface AutomlZeroConfig {
   maxAbsError: number;
   unrollMax: number;
   executor: 'auto' | 'compiled' | 'interpreted';
+  wasm: boolean;
   compileAboveExamples: number;
 }
 
@@ -148,6 +151,7 @@ export function parseOptions(raw: Record<string, unknown>): AutomlZeroConfig {
     maxAbsError: o.maxAbsError,
     unrollMax: o.unrollMax,
     executor: o.executor,
+    wasm: o.wasm,
     compileAboveExamples: o.compileAboveExamples,
   };
 }

@@ -18,6 +18,7 @@ import { Interpreter, type Assembled } from './interpret.js';
 import { pruneDeadCode } from './liveness.js';
 import { OPS } from './ops.js';
 import { COMPONENTS, programKey, samePrograms, type Program } from './program.js';
+import { WASM_MAX_F, WasmInterpreter, supportsWasm } from './wasm-interpreter.js';
 
 export type ExecutorKind = 'compiled' | 'interpreted';
 
@@ -28,6 +29,8 @@ export interface RunnableProgram {
   /** Whether any live instruction draws random numbers (else the probe needs no fresh generator). */
   random: boolean;
   assembled: Assembled;
+  /** Whether the WebAssembly interpreter can run it (its ops and F; see wasm-interpreter.ts). */
+  wasm: boolean;
   /** Filled on first use of the compiled form. */
   compiled?: TaskRunner;
   /** Filled on first probe; shared read-only. */
@@ -38,6 +41,8 @@ export class ProgramCache {
   /** Buckets of live programs by programKey (a bucket holds more than one only on a hash collision). */
   private readonly byKey: LRUCache<number, RunnableProgram[]>;
   readonly interpreter: Interpreter;
+  /** The faster interpreter for the common ops, when F allows and `useWasm` is on. */
+  private readonly wasm: WasmInterpreter | null;
   /** Storage for probe outputs (see float-slab.ts). */
   readonly probeStorage = new Float64Slab();
   /** Number of JavaScript functions generated so far (for benchmarks). */
@@ -46,9 +51,11 @@ export class ProgramCache {
   constructor(
     private readonly opts: CompileOptions,
     capacity = 20000,
+    useWasm = true,
   ) {
     this.byKey = new LRUCache({ max: capacity });
     this.interpreter = new Interpreter(opts.F, opts.memory);
+    this.wasm = useWasm && opts.F <= WASM_MAX_F ? new WasmInterpreter(opts.F, opts.memory) : null;
   }
 
   entry(program: Program): RunnableProgram {
@@ -64,7 +71,13 @@ export class ProgramCache {
       liveInstructions += live[c].length;
       for (const x of live[c]) random ||= OPS[x.op].random;
     }
-    const entry: RunnableProgram = { live, liveInstructions, random, assembled: this.interpreter.assemble(live) };
+    const entry: RunnableProgram = {
+      live,
+      liveInstructions,
+      random,
+      assembled: this.interpreter.assemble(live),
+      wasm: this.wasm !== null && supportsWasm(live, this.opts.F),
+    };
     if (bucket !== undefined) bucket.push(entry);
     else this.byKey.set(key, [entry]);
     return entry;
@@ -72,7 +85,7 @@ export class ProgramCache {
 
   runner(entry: RunnableProgram, kind: ExecutorKind): TaskRunner {
     // Made per call, not kept: a closure per kept entry is one more object for every scavenge to copy.
-    if (kind === 'interpreted') return this.interpreter.runner(entry.assembled);
+    if (kind === 'interpreted') return entry.wasm ? this.wasm!.runner(entry.assembled) : this.interpreter.runner(entry.assembled);
     if (entry.compiled === undefined) {
       entry.compiled = compileProgram(entry.live, this.opts);
       this.compiles++;

@@ -1,0 +1,89 @@
+/**
+ * The WebAssembly interpreter must agree bit for bit with the JavaScript one
+ * (whose ops are checked by hand in ops.test.ts): fitness and every
+ * per-example error, early stops included, for random programs over every op
+ * it supports, F = 1..4, regression and classification.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRng } from '../../src/random/rng.js';
+import factory from '../../src/evaluators/automl-zero/index.js';
+import { Interpreter } from '../../src/evaluators/automl-zero/interpret.js';
+import { pruneDeadCode } from '../../src/evaluators/automl-zero/liveness.js';
+import { initialProgram, type SearchSpace } from '../../src/evaluators/automl-zero/search-space.js';
+import { generateTasks } from '../../src/evaluators/automl-zero/tasks.js';
+import { printProgram, parseProgram } from '../../src/evaluators/automl-zero/text.js';
+import { WasmInterpreter, supportsWasm } from '../../src/evaluators/automl-zero/wasm-interpreter.js';
+
+const SUPPORTED_OPS = [1, 2, 3, 4, 5, 6, 15, 16, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 44, 45, 47, 48, 50, 54, 56, 57];
+const memory = { scalars: 5, vectors: 4, matrices: 1 };
+
+function space(): SearchSpace {
+  const size = (n: number) => ({ init: n, min: n, max: n });
+  return {
+    memory,
+    ops: { setup: SUPPORTED_OPS, predict: SUPPORTED_OPS, learn: SUPPORTED_OPS },
+    sizes: { setup: size(8), predict: size(5), learn: size(8) },
+    mutationTypes: ['alter-param'],
+    mutateProb: 1,
+    initial: 'random',
+  };
+}
+
+function compare(F: number, programs: number, seed: number): void {
+  const js = new Interpreter(F, memory);
+  const wasm = new WasmInterpreter(F, memory);
+  const tasks = generateTasks(
+    [
+      { type: 'scalar-nonlinear', count: 2, trainExamples: 15, validExamples: 7, seed: 5 },
+      { type: 'scalar-linear', count: 1, trainExamples: 15, validExamples: 7, seed: 6 },
+    ],
+    F,
+  );
+  const rng = createRng(seed);
+  let nonTrivial = 0;
+  let earlyStops = 0;
+  for (let i = 0; i < programs; i++) {
+    // Half the programs as drawn, half with dead code removed (what the search runs).
+    const drawn = initialProgram(space(), rng);
+    const program = i % 2 === 0 ? drawn : pruneDeadCode(drawn, memory);
+    assert.ok(supportsWasm(program, F));
+    const assembled = js.assemble(program);
+    for (const t of tasks) {
+      for (const classify of [false, true]) {
+        const e1 = new Float64Array(t.nTrain + t.nValid + 3).fill(-1);
+        const e2 = new Float64Array(t.nTrain + t.nValid + 3).fill(-1);
+        const f1 = js.runner(assembled)(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, createRng(1), e1, 2, classify, 100);
+        const f2 = wasm.runner(assembled)(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, createRng(1), e2, 2, classify, 100);
+        const where = `program ${i}, F=${F}, classify ${classify}\n${printProgram(program)}`;
+        assert.ok(Object.is(f1, f2), `${where}: fitness ${f1} (js) vs ${f2} (wasm)`);
+        assert.deepEqual(Array.from(e2), Array.from(e1), `${where}: per-example errors differ`);
+        if (f1 > 0) nonTrivial++;
+        if (e1.includes(-1, 2)) earlyStops++;
+      }
+    }
+  }
+  // Both kinds of run must be well represented for the comparison to mean something.
+  assert.ok(nonTrivial > programs, `only ${nonTrivial} non-zero fitnesses`);
+  assert.ok(earlyStops > programs / 10, `only ${earlyStops} early stops`);
+}
+
+for (const F of [1, 2, 3, 4]) {
+  test(`wasm equals the JavaScript interpreter on 120 random programs (F = ${F})`, () => compare(F, 120, 10 + F));
+}
+
+test('programs with other ops, or larger F, are left to the JavaScript interpreter, with the same results', async () => {
+  const withSin = parseProgram('def Setup():\n  s2 = 0.2\ndef Predict():\n  s3 = sin(s2)\n  s1 = dot(v0, v1)\ndef Learn():\n  v1 = s3 * v0');
+  assert.equal(supportsWasm(withSin, 4), false);
+  assert.equal(supportsWasm(parseProgram('def Predict():\n  s1 = dot(v0, v1)'), 5), false);
+  assert.equal(supportsWasm(parseProgram('def Predict():\n  s1 = dot(v0, v1)'), 4), true);
+  const options = { ops: ['SCALAR_SIN_OP', 'SCALAR_CONST_SET_OP', 'VECTOR_INNER_PRODUCT_OP', 'SCALAR_VECTOR_PRODUCT_OP'] };
+  const ctx = { seed: 1, rng: createRng(1), signal: new AbortController().signal };
+  const fast = await factory(options);
+  const jsOnly = await factory({ ...options, wasm: false });
+  const demo = 'def Setup():\n  s2 = 0.2\ndef Predict():\n  s1 = dot(v0, v1)\ndef Learn():\n  v1 = s2 * v0';
+  for (const text of [printProgram(withSin), demo]) {
+    assert.equal((await fast.evaluate(fast.parse!(text), ctx)).fitness, (await jsOnly.evaluate(jsOnly.parse!(text), ctx)).fitness);
+    assert.deepEqual(Array.from(await fast.probe(fast.parse!(text))), Array.from(await jsOnly.probe(jsOnly.parse!(text))));
+  }
+});
