@@ -41,7 +41,7 @@ export class ProgramCache {
   /** Buckets of live programs by programKey (a bucket holds more than one only on a hash collision). */
   private readonly byKey: LRUCache<number, RunnableProgram[]>;
   readonly interpreter: Interpreter;
-  /** The faster interpreter for the common ops, when F allows and `useWasm` is on. */
+  /** The faster interpreter (programs without random ops, F <= 4), when `useWasm` is on. */
   private readonly wasm: WasmInterpreter | null;
   /** Storage for probe outputs (see float-slab.ts). */
   readonly probeStorage = new Float64Slab();

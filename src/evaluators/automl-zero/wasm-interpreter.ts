@@ -1,10 +1,10 @@
 /**
- * The interpreter of interpret.ts as a WebAssembly function, for the ops that
- * searches use most (scalar and vector arithmetic, dot products, norms,
- * means, min/max, constants) and F <= 4. WebAssembly memory needs no bounds
- * check per access and `br_table` dispatches in a few cycles, so the same
- * program runs 2-3x faster than in the JavaScript interpreter. Programs with
- * other ops, or larger F, run in the JavaScript interpreter (supportsWasm).
+ * The interpreter of interpret.ts as a WebAssembly function, for F <= 4 and
+ * every op but the six random setters (they draw from a JavaScript
+ * generator). WebAssembly memory needs no bounds check per access and
+ * `br_table` dispatches in a few cycles, so the same program runs about 2x
+ * faster than in the JavaScript interpreter. Programs with a random op, or a
+ * larger F, run in the JavaScript interpreter (supportsWasm).
  *
  * It runs the same assembled program (interpret.ts's Assembled) with the same
  * semantics, operation for operation and in the same order, so results are
@@ -64,6 +64,8 @@ const pick = (whenTrue: Code, whenFalse: Code, cond: Code): Code => [...whenTrue
 interface Layout {
   F: number;
   memLen: number;
+  /** F x F temporaries for ops whose output may alias an input (as interpret.ts's T). */
+  temp: number;
   code: number;
   data: number;
   errs: number;
@@ -72,15 +74,20 @@ interface Layout {
 
 function layout(F: number, memory: MemorySize): Layout {
   const memLen = memoryLength(memory, F);
-  const code = Math.ceil((memLen * 8) / 16) * 16;
+  const temp = Math.ceil((memLen * 8) / 16) * 16;
+  const code = temp + Math.ceil((F * F * 8) / 16) * 16;
   const data = code + MAX_INSTRUCTIONS * 16;
   // An i32 before the errors: how many were written when a run stopped early.
   const errs = data + MAX_INSTRUCTIONS * 8 + 8;
-  return { F, memLen, code, data, errs, free: errs + 2 * 100_000 * 8 };
+  return { F, memLen, temp, code, data, errs, free: errs + 2 * 100_000 * 8 };
 }
 
-/** Op bodies: the emitters of ops.ts, written out for F <= 4 (unrolled, left-to-right sums). */
-function opBodies(F: number, dataAt: Code): Map<number, Code> {
+/** Imported from JavaScript's Math (same results by construction); exp also serves the sigmoid. */
+const MATH = ['exp', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'log'] as const;
+const call = (name: (typeof MATH)[number]): Code => [op.call, ...u32(MATH.indexOf(name))];
+
+/** Op bodies: the emitters of ops.ts, written out for F <= 4 (unrolled, sums in the same order). */
+function opBodies(F: number, dataAt: Code, temp: number): Map<number, Code> {
   const each = (body: (k: number) => Code): Code => Array.from({ length: F }, (_, k) => body(k)).flat();
   const out = (k: number, value: Code): Code => store(get(L.o), 8 * k, value);
   const scalarBinary = (opcode: number): Code => out(0, [...at(L.a), ...at(L.b), opcode]);
@@ -89,6 +96,19 @@ function opBodies(F: number, dataAt: Code): Map<number, Code> {
   const min = (a: Code, b: Code): Code => pick(b, a, [...b, ...a, op.f64Lt]);
   const max = (a: Code, b: Code): Code => pick(b, a, [...a, ...b, op.f64Lt]);
   const n = fc(F);
+  const nn = fc(F * F);
+  const range = (count: number): number[] => Array.from({ length: count }, (_, k) => k);
+  const cells = range(F).flatMap((r) => range(F).map((k) => [r, k]));
+  const eachCell = (body: (r: number, k: number) => Code): Code => cells.flatMap(([r, k]) => body(r, k));
+  const m = (l: number, r: number, k: number): Code => at(l, r * F + k);
+  const outM = (r: number, k: number, value: Code): Code => out(r * F + k, value);
+  const tmp = (k: number): Code => load(ic(0), temp + 8 * k);
+  const toTmp = (k: number, value: Code): Code => store(ic(0), temp + 8 * k, value);
+  const matrixBinary = (opcode: number): Code => eachCell((r, k) => outM(r, k, [...m(L.a, r, k), ...m(L.b, r, k), opcode]));
+  const unaryMath = (name: (typeof MATH)[number]): Code => out(0, [...at(L.a), ...call(name)]);
+  // `let q = 0; q += ...` over all cells, as the matrix norm, mean and standard deviation emitters.
+  const fromZero = (term: (r: number, k: number) => Code): Code => [...fc(0), ...eachCell((r, k) => [...term(r, k), op.f64Add])];
+  const sqrtMeanSqMinusMeanSq = (count: Code): Code => [...get(L.w), ...count, op.f64Div, ...get(L.q), ...count, op.f64Div, ...get(L.q), ...count, op.f64Div, op.f64Mul, op.f64Sub, op.f64Sqrt];
   const bodies = new Map<number, Code>([
     [1, scalarBinary(op.f64Add)],
     [2, scalarBinary(op.f64Sub)],
@@ -119,17 +139,66 @@ function opBodies(F: number, dataAt: Code): Map<number, Code> {
         ...set(L.q, sum(Array.from({ length: F }, (_, k) => at(L.a, k)))),
         ...set(L.w, sum(Array.from({ length: F }, (_, k) => [...at(L.a, k), ...at(L.a, k), op.f64Mul]))),
         // Math.sqrt(w / F - (q / F) * (q / F))
-        ...out(0, [...get(L.w), ...n, op.f64Div, ...get(L.q), ...n, op.f64Div, ...get(L.q), ...n, op.f64Div, op.f64Mul, op.f64Sub, op.f64Sqrt]),
+        ...out(0, sqrtMeanSqMinusMeanSq(n)),
+      ],
+    ],
+    [7, unaryMath('sin')],
+    [8, unaryMath('cos')],
+    [9, unaryMath('tan')],
+    [10, unaryMath('asin')],
+    [11, unaryMath('acos')],
+    [12, unaryMath('atan')],
+    [13, unaryMath('exp')],
+    [14, unaryMath('log')],
+    [17, eachCell((r, k) => outM(r, k, pick(fc(1), fc(0), [...m(L.a, r, k), ...fc(0), op.f64Gt])))],
+    [28, eachCell((r, k) => outM(r, k, [...at(L.a, r), ...at(L.b, k), op.f64Mul]))],
+    [29, eachCell((r, k) => outM(r, k, [...m(L.b, r, k), ...at(L.a), op.f64Mul]))],
+    [30, eachCell((r, k) => outM(r, k, [...fc(1), ...m(L.a, r, k), op.f64Div]))],
+    // The output vector may be the input vector: through temporaries, as the emitter.
+    [31, [...range(F).flatMap((r) => toTmp(r, sum(range(F).map((k) => [...m(L.a, r, k), ...at(L.b, k), op.f64Mul])))), ...range(F).flatMap((r) => out(r, tmp(r)))]],
+    [32, eachCell((r, k) => outM(r, k, at(L.a, r)))],
+    [33, eachCell((r, k) => outM(r, k, at(L.a, k)))],
+    [34, out(0, [...fromZero((r, k) => [...m(L.a, r, k), ...m(L.a, r, k), op.f64Mul]), op.f64Sqrt])],
+    [35, range(F).flatMap((k) => out(k, [...sum(range(F).map((r) => [...m(L.a, r, k), ...m(L.a, r, k), op.f64Mul])), op.f64Sqrt]))],
+    [36, range(F).flatMap((r) => out(r, [...sum(range(F).map((k) => [...m(L.a, r, k), ...m(L.a, r, k), op.f64Mul])), op.f64Sqrt]))],
+    [37, [...eachCell((r, k) => toTmp(r * F + k, m(L.a, k, r))), ...eachCell((r, k) => outM(r, k, tmp(r * F + k)))]],
+    [38, eachCell((r, k) => outM(r, k, [...m(L.a, r, k), op.f64Abs]))],
+    [39, matrixBinary(op.f64Add)],
+    [40, matrixBinary(op.f64Sub)],
+    [41, matrixBinary(op.f64Mul)],
+    [42, matrixBinary(op.f64Div)],
+    [43, [...eachCell((r, k) => toTmp(r * F + k, sum(range(F).map((j) => [...m(L.a, r, j), ...m(L.b, j, k), op.f64Mul])))), ...eachCell((r, k) => outM(r, k, tmp(r * F + k)))]],
+    // The matrix min/max emitters are a < b ? a : b and a > b ? a : b (not the std:: forms).
+    [46, eachCell((r, k) => outM(r, k, pick(m(L.a, r, k), m(L.b, r, k), [...m(L.a, r, k), ...m(L.b, r, k), op.f64Lt])))],
+    [49, eachCell((r, k) => outM(r, k, pick(m(L.a, r, k), m(L.b, r, k), [...m(L.a, r, k), ...m(L.b, r, k), op.f64Gt])))],
+    [51, out(0, [...fromZero((r, k) => m(L.a, r, k)), ...nn, op.f64Div])],
+    [52, range(F).flatMap((r) => out(r, [...sum(range(F).map((k) => m(L.a, r, k))), ...n, op.f64Div]))],
+    [
+      53,
+      range(F).flatMap((r) => [
+        ...set(L.q, sum(range(F).map((k) => m(L.a, r, k)))),
+        ...set(L.w, sum(range(F).map((k) => [...m(L.a, r, k), ...m(L.a, r, k), op.f64Mul]))),
+        ...out(r, sqrtMeanSqMinusMeanSq(n)),
+      ]),
+    ],
+    [
+      55,
+      [
+        ...set(L.q, fromZero((r, k) => m(L.a, r, k))),
+        ...set(L.w, fromZero((r, k) => [...m(L.a, r, k), ...m(L.a, r, k), op.f64Mul])),
+        ...out(0, sqrtMeanSqMinusMeanSq(nn)),
       ],
     ],
     // Constant setters: the element index is resolved when the program is loaded, the value is its data slot.
     [56, out(0, dataAt)],
     [57, out(0, dataAt)],
+    [58, out(0, dataAt)],
   ]);
   return bodies;
 }
 
-const SUPPORTED = new Set([1, 2, 3, 4, 5, 6, 15, 16, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 44, 45, 47, 48, 50, 54, 56, 57]);
+/** Every op except NO_OP (dead anyway) and the six random setters (they draw from a JavaScript generator). */
+const SUPPORTED = new Set(opBodies(WASM_MAX_F, [], 0).keys());
 
 /** Whether a (live) program can run here. */
 export function supportsWasm(program: Program, F: number): boolean {
@@ -148,7 +217,7 @@ function functionBody(lay: Layout, v0: number): Code {
   const loadFeatures = (base: number): Code => Array.from({ length: F }, (_, k) => store(ic(0), 8 * (v0 + k), load(row(base), 8 * k))).flat();
   const nth = (base: number, index: Code): Code => [...get(base), ...index, ...ic(8), op.i32Mul, op.i32Add];
   const dataAt = load([...get(L.i), ...ic(8), op.i32Mul], lay.data);
-  const sigmoidOfPrediction: Code = [...fc(1), ...fc(1), ...slot(1), op.f64Neg, op.call, ...u32(0), op.f64Add, op.f64Div];
+  const sigmoidOfPrediction: Code = [...fc(1), ...fc(1), ...slot(1), op.f64Neg, ...call('exp'), op.f64Add, op.f64Div];
   // An early stop records how many errors were written (always a prefix: train, then validation) and returns -1.
   const stopIfTooLarge = (value: number, written: Code): Code =>
     ifThen([...get(value), ...get(P.maxAbs), op.f64Le, op.i32Eqz], [...ic(0), ...written, op.i32Store, 2, ...u32(lay.errs - 8), ...fc(-1), op.return]);
@@ -157,7 +226,7 @@ function functionBody(lay: Layout, v0: number): Code {
 
   // Each case: its body and whether it ends by jumping out (else it falls into the next case).
   const cases: Array<{ ids: number[]; body: (exit: (extra?: number) => Code) => Code; falls?: boolean }> = [];
-  for (const [id, body] of opBodies(F, dataAt)) cases.push({ ids: [id], body: (exit) => [...body, ...exit()] });
+  for (const [id, body] of opBodies(F, dataAt, lay.temp)) cases.push({ ids: [id], body: (exit) => [...body, ...exit()] });
   cases.push({
     ids: [TRAIN_MID],
     body: (exit) => [
@@ -300,11 +369,11 @@ export class WasmInterpreter {
     this.lay = layout(F, memorySize);
     const v0 = memorySize.scalars + FEATURES_VECTOR * F;
     const bytes = encodeModule({
-      imports: [{ name: 'exp', type: { params: [F64], results: [F64] } }],
+      imports: MATH.map((name) => ({ name, type: { params: [F64], results: [F64] } })),
       func: { name: 'run', type: { params: PARAM_TYPES, results: [F64] }, locals: LOCAL_TYPES, body: functionBody(this.lay, v0) },
       pages: Math.ceil(this.lay.free / 65536) + 1,
     });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { exp: Math.exp } });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: Object.fromEntries(MATH.map((name) => [name, Math[name]])) });
     this.memory = instance.exports.memory as WasmMemory;
     this.run = instance.exports.run as (...args: number[]) => number;
     this.f = new Float64Array(this.memory.buffer);
@@ -349,10 +418,13 @@ export class WasmInterpreter {
       const id = code[4 * k];
       let out = code[4 * k + 1];
       let value = data[3 * k];
-      // VECTOR_CONST_SET: the element index is part of the output address; its value is data[1].
+      // Element setters: the element index is part of the output address; the value is the last datum.
       if (id === 57) {
         out += floatToIndex(data[3 * k], this.F);
         value = data[3 * k + 1];
+      } else if (id === 58) {
+        out += floatToIndex(data[3 * k], this.F) * this.F + floatToIndex(data[3 * k + 1], this.F);
+        value = data[3 * k + 2];
       }
       this.i[base + 4 * k] = id;
       this.i[base + 4 * k + 1] = out * 8;
