@@ -79,12 +79,18 @@ test('programs with random ops, or larger F, are left to the JavaScript interpre
   assert.equal(supportsWasm(withRandom, 4), false);
   assert.equal(supportsWasm(parseProgram('def Predict():\n  s1 = dot(v0, v1)'), 5), false);
   assert.equal(supportsWasm(parseProgram('def Predict():\n  s1 = dot(v0, v1)'), 4), true);
+  // An instance specialized to a search space's ops refuses programs with other ops.
+  const dotOnly = new WasmInterpreter(4, memory, [27]);
+  assert.equal(dotOnly.supports(parseProgram('def Predict():\n  s1 = dot(v0, v1)')), true);
+  assert.equal(dotOnly.supports(parseProgram('def Predict():\n  s1 = dot(v0, v1)\ndef Learn():\n  s2 = s0 - s1')), false);
   const options = { ops: ['SCALAR_UNIFORM_SET_OP', 'SCALAR_SIN_OP', 'SCALAR_CONST_SET_OP', 'VECTOR_INNER_PRODUCT_OP', 'SCALAR_VECTOR_PRODUCT_OP'] };
   const ctx = () => ({ seed: 1, rng: createRng(1), signal: new AbortController().signal });
   const fast = await factory(options);
   const jsOnly = await factory({ ...options, wasm: false });
   const demo = 'def Setup():\n  s2 = 0.2\ndef Predict():\n  s1 = dot(v0, v1)\ndef Learn():\n  v1 = s2 * v0';
-  for (const text of [printProgram(withRandom), demo]) {
+  // A program from a file may use ops outside the search space: it runs in JavaScript.
+  const outside = 'def Setup():\n  s2 = 0.2\ndef Predict():\n  s3 = cos(s2)\n  s1 = dot(v0, v1)\ndef Learn():\n  v1 = s3 * v0';
+  for (const text of [printProgram(withRandom), demo, outside]) {
     assert.equal((await fast.evaluate(fast.parse!(text), ctx())).fitness, (await jsOnly.evaluate(jsOnly.parse!(text), ctx())).fitness);
     assert.deepEqual(Array.from(await fast.probe(fast.parse!(text))), Array.from(await jsOnly.probe(jsOnly.parse!(text))));
   }

@@ -71,7 +71,8 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     }
     return p;
   };
-  const programs = new ProgramCache({ F: config.F, memory: config.space.memory, unrollMax: config.unrollMax }, 20000, config.wasm);
+  const searchOps = new Set(COMPONENTS.flatMap((c) => config.space.ops[c]));
+  const programs = new ProgramCache({ F: config.F, memory: config.space.memory, unrollMax: config.unrollMax }, 20000, config.wasm, searchOps);
   // Candidates made here (random, mutate) carry their program, and once probed its
   // runnable entry, by identity: in the main thread the engine hands the same object to
   // normalize, validate, probe and evaluate, so the hot path never parses program text.

@@ -39,11 +39,11 @@ export interface Assembled {
 }
 
 // Executor steps, numbered right after the 65 ops so the switch stays dense (a jump table).
-const TRAIN_BEGIN = 65;
-const TRAIN_MID = 66;
-const TRAIN_END = 67;
-const VALID_BEGIN = 68;
-const VALID_END = 69;
+export const TRAIN_BEGIN = 65;
+export const TRAIN_MID = 66;
+export const TRAIN_END = 67;
+export const VALID_BEGIN = 68;
+export const VALID_END = 69;
 
 /** Memory layout shared by the assembler and the interpreter: scalars, then vectors, then matrices. */
 export function memoryOffset(memory: MemorySize, F: number, type: SlotType | null, address: number): number {

@@ -18,7 +18,7 @@ import { Interpreter, type Assembled } from './interpret.js';
 import { pruneDeadCode } from './liveness.js';
 import { OPS } from './ops.js';
 import { COMPONENTS, programKey, samePrograms, type Program } from './program.js';
-import { WASM_MAX_F, WasmInterpreter, supportsWasm } from './wasm-interpreter.js';
+import { WASM_MAX_F, WasmInterpreter } from './wasm-interpreter.js';
 
 export type ExecutorKind = 'compiled' | 'interpreted';
 
@@ -52,10 +52,12 @@ export class ProgramCache {
     private readonly opts: CompileOptions,
     capacity = 20000,
     useWasm = true,
+    /** Ops the programs will use (a search space's), to specialize the WebAssembly interpreter; default all. */
+    wasmOps?: Iterable<number>,
   ) {
     this.byKey = new LRUCache({ max: capacity });
     this.interpreter = new Interpreter(opts.F, opts.memory);
-    this.wasm = useWasm && opts.F <= WASM_MAX_F ? new WasmInterpreter(opts.F, opts.memory) : null;
+    this.wasm = useWasm && opts.F <= WASM_MAX_F ? new WasmInterpreter(opts.F, opts.memory, wasmOps) : null;
   }
 
   entry(program: Program): RunnableProgram {
@@ -76,7 +78,7 @@ export class ProgramCache {
       liveInstructions,
       random,
       assembled: this.interpreter.assemble(live),
-      wasm: this.wasm !== null && supportsWasm(live, this.opts.F),
+      wasm: this.wasm !== null && this.wasm.supports(live),
     };
     if (bucket !== undefined) bucket.push(entry);
     else this.byKey.set(key, [entry]);
