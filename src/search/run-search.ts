@@ -340,7 +340,11 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
       if (batched) {
         // The oldest batch, whole, in dispatch order.
         const n = Math.min(experiment.batchSize, sent.length);
-        while (!sent.slice(0, n).every((slot) => slot.outcome !== null)) await new Promise<void>((resolve) => (wake = resolve));
+        const landed = (): boolean => {
+          for (let k = 0; k < n; k++) if (sent[k].outcome === null) return false;
+          return true;
+        };
+        while (!landed()) await new Promise<void>((resolve) => (wake = resolve));
         wake = null;
         for (const slot of sent.splice(0, n)) land(slot.pending, slot.outcome!);
       } else {

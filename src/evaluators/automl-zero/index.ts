@@ -101,6 +101,7 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
   const evaluateWith = executorFor(tasks);
   // The probe runs a few examples per task: compiling never pays there unless forced.
   const probeWith: ExecutorKind = config.executor === 'compiled' ? 'compiled' : 'interpreted';
+  const probeSize = probeLength(tasks, config.probe);
 
   const validate = (candidate: unknown): string | null => {
     if (typeof candidate !== 'object' || candidate === null || typeof (candidate as { program?: unknown }).program !== 'string') {
@@ -136,7 +137,7 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
         config.probe,
         config.maxAbsError,
         entry.random,
-        programs.probeStorage.take(probeLength(tasks, config.probe)),
+        programs.probeStorage.take(probeSize),
       );
       return entry.probe;
     },

@@ -13,7 +13,7 @@
  */
 import { vpTime } from '../schedules.js';
 import { gaussLegendre, lagrangeBasis, lagrangeIntegralWeights } from './polynomial.js';
-import { linearCombination, multistepOrder, slope, type Denoiser } from './types.js';
+import { linearCombination, linearMultistep, slope, type Denoiser } from './types.js';
 
 const QUADRATURE = gaussLegendre(24);
 
@@ -37,18 +37,11 @@ function tabWeights(sigmaNodes: readonly number[], from: number, to: number): nu
 }
 
 export function deisMultistep(grid: Float64Array, x0: Float64Array, denoise: Denoiser, variant: 'tab' | 'rhoab', maxOrder: number, lowerOrderFinal: boolean): Float64Array {
-  const x = x0.slice();
-  const m = grid.length - 1;
-  const history: Float64Array[] = [];
-  for (let i = 0; i < m; i++) {
-    history.push(slope(x, denoise(x, grid[i]), grid[i]));
-    const order = multistepOrder(maxOrder, i, m, lowerOrderFinal);
+  return linearMultistep(grid, x0, denoise, maxOrder, lowerOrderFinal, (i, order) => {
     const nodes: number[] = [];
     for (let j = 0; j < order; j++) nodes.push(grid[i - j]);
-    const weights = variant === 'rhoab' ? lagrangeIntegralWeights(nodes, grid[i], grid[i + 1]) : tabWeights(nodes, grid[i], grid[i + 1]);
-    linearCombination(x, 1, x, weights.map((w, j) => [w, history[i - j]] as const));
-  }
-  return x;
+    return variant === 'rhoab' ? lagrangeIntegralWeights(nodes, grid[i], grid[i + 1]) : tabWeights(nodes, grid[i], grid[i + 1]);
+  });
 }
 
 /** Butcher tableaux (a, b, c) of the explicit RK methods used by rhoRK. */

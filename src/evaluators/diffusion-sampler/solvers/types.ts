@@ -35,3 +35,27 @@ export function multistepOrder(maxOrder: number, i: number, m: number, lowerOrde
   if (lowerOrderFinal) order = Math.min(order, m - i);
   return order;
 }
+
+/**
+ * An explicit linear multistep method on the sigma grid: at step i,
+ * x += sum_j w_j slope_(i-j), with the weights of `weightsAt(i, order)` for
+ * the order multistepOrder allows (iPNDM and DEIS differ only in the weights).
+ */
+export function linearMultistep(
+  grid: Float64Array,
+  x0: Float64Array,
+  denoise: Denoiser,
+  maxOrder: number,
+  lowerOrderFinal: boolean,
+  weightsAt: (i: number, order: number) => readonly number[],
+): Float64Array {
+  const x = x0.slice();
+  const m = grid.length - 1;
+  const history: Float64Array[] = [];
+  for (let i = 0; i < m; i++) {
+    history.push(slope(x, denoise(x, grid[i]), grid[i]));
+    const weights = weightsAt(i, multistepOrder(maxOrder, i, m, lowerOrderFinal));
+    linearCombination(x, 1, x, weights.map((w, j) => [w, history[i - j]] as const));
+  }
+  return x;
+}
