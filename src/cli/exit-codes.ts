@@ -6,6 +6,8 @@
 import { CommanderError } from 'commander';
 import { DomainInputError } from '../domain/domain.js';
 import { ExperimentError } from '../experiment/load-experiment.js';
+import { RunFolderError } from '../record/run-folder.js';
+import { RecordWriteError } from '../record/run-recorder.js';
 import { SearchSpaceError } from '../search/searcher.js';
 import { CliError } from './cli-error.js';
 
@@ -22,7 +24,7 @@ export const EXIT = {
 /** The exit code a signal stops a run with: 128 + the signal's number. */
 export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
-const USER_ERRORS = [CliError, ExperimentError, DomainInputError, SearchSpaceError];
+const USER_ERRORS = [CliError, ExperimentError, DomainInputError, SearchSpaceError, RunFolderError];
 
 /** Errno codes that mean the file system refused, not that deja is broken. */
 const IO_CODES: Record<string, string> = {
@@ -39,6 +41,7 @@ const IO_CODES: Record<string, string> = {
   EMFILE: 'too many open files',
   EIO: 'an input/output error from the device',
   EEXIST: 'the file already exists',
+  EFBIG: 'the file size limit is reached',
 };
 
 export interface Failure {
@@ -54,6 +57,10 @@ function errnoFailure(error: NodeJS.ErrnoException): Failure | null {
 
 /** Maps anything thrown to the line and exit code the user sees. */
 export function classifyError(error: unknown): Failure {
+  if (error instanceof RecordWriteError) {
+    const reason = IO_CODES[error.code ?? ''];
+    return { code: EXIT.io, message: reason ? `${reason}: ${error.message}` : error.message };
+  }
   if (error instanceof CommanderError) return { code: error.exitCode === 0 ? EXIT.ok : EXIT.badInput, message: '' };
   if (USER_ERRORS.some((E) => error instanceof E)) return { code: EXIT.badInput, message: (error as Error).message };
   if (error instanceof RangeError && /call stack/i.test(error.message)) {

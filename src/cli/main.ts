@@ -49,7 +49,7 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command
     .option('--no-cache', 'evaluate every proposal (the baseline without functional hashing)')
     .option('--no-progress', 'no live progress line')
     .option('--json', 'print the summary as JSON')
-    .option('--force', 'overwrite an existing run in --out')
+    .option('--force', 'replace an existing run in --out (its run files are removed first)')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend for domains that train networks (sets domainOptions.backend)').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
     .action(async (file: string, options) => {
       outcome.exitCode = await runCommand(file, options);
@@ -64,6 +64,8 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command
     .addOption(new Option('--max-evals <n>', 'new total budget.maxEvaluations').argParser(nonNegativeInt('--max-evals')))
     .option('--no-progress', 'no live progress line')
     .option('--json', 'print the summary as JSON')
+    .option('--repair', 'drop corrupt lines in the middle of events.jsonl (their events are lost) instead of refusing')
+    .option('--trust-domain', 'run the domain module named in the folder\'s config.json (a run folder is data, not a program)')
     .action(async (dir: string, options) => {
       outcome.exitCode = await resumeCommand(dir, options);
     });
@@ -74,6 +76,7 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command
     .argument('<dir>', 'a folder written by deja run')
     .option('--json', 'print JSON')
     .option('--top <n>', 'equivalence classes to show', nonNegativeInt('--top'), 5)
+    .option('--trust-domain', 'describe members with the domain module named in config.json (runs its code)')
     .action(statsCommand);
 
   program

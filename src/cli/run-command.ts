@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadExperimentFile } from '../experiment/load-experiment.js';
 import type { ExperimentInput } from '../experiment/schema.js';
-import type { SearchEvent } from '../record/events.js';
+import type { RestoredRun } from '../record/restore-run.js';
+import { checkRunFolder, makeFolder } from '../record/run-folder.js';
 import { resolveSearch, runResolvedSearch, type ResolvedSearch } from '../search/run-search.js';
-import { CliError } from './cli-error.js';
 import { EXIT, SIGNAL_EXIT } from './exit-codes.js';
 import { formatSummary } from './format.js';
 import { createProgressLine } from './progress.js';
@@ -63,10 +63,10 @@ function stopOnSignals(controller: AbortController): { detach: () => void; recei
  * Runs (or resumes) a resolved search with the progress line, signal handling and the
  * printed summary; returns the exit code (0, or 128 + the signal that interrupted it).
  */
-export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json'>, resumeFrom?: SearchEvent[]): Promise<number> {
+export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'force'>, restored?: RestoredRun): Promise<number> {
   const { experiment, domain, mantissaBits } = resolved;
   process.stderr.write(
-    `deja: ${resumeFrom ? `resuming ${experiment.name} after ${resumeFrom.length} proposals` : experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
+    `deja: ${restored ? `resuming ${experiment.name} after ${restored.nextId} proposals` : experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
       `${experiment.workers === 0 ? 'inline evaluation' : `${experiment.workers} worker${experiment.workers === 1 ? '' : 's'}${experiment.batchSize > 1 ? ` (batches of ${experiment.batchSize})` : ''}`}, ` +
       `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits)` : 'off'} -> ${outDir}\n`,
   );
@@ -74,7 +74,7 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
   const signals = stopOnSignals(controller);
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;
   try {
-    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, resumeFrom });
+    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, restored, replace: options.force });
     progress?.stop();
     process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary, outDir) + '\n');
     const signal = signals.received();
@@ -88,8 +88,21 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
   const experiment = loadExperimentFile(file, flagOverrides(options));
   const outDir = options.out ?? defaultOutDir(experiment.name);
-  if (existsSync(join(outDir, 'events.jsonl')) && !options.force) {
-    throw new CliError(`--out: ${outDir} already holds a run; continue it with \`deja resume ${outDir}\`, choose another folder, or pass --force to overwrite it`);
+  // Checked again under the folder's lock when the run starts; here it fails before any domain loads.
+  checkRunFolder(outDir, options.force ? 'replace' : 'new');
+  // Made now, so a folder that cannot be made (read-only, too long, under a file) fails in one line.
+  const made = !existsSync(outDir);
+  makeFolder(outDir);
+  try {
+    return await executeRun(await resolveSearch(experiment), outDir, options);
+  } catch (error) {
+    if (made) {
+      try {
+        rmdirSync(outDir); // only an empty folder: once the run wrote files, they stay
+      } catch {
+        // it holds the run's files
+      }
+    }
+    throw error;
   }
-  return executeRun(await resolveSearch(experiment), outDir, options);
 }

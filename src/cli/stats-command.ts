@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDomain } from '../domain/load-domain.js';
-import { computeRunStats, readEvents } from '../record/run-stats.js';
+import { findBuiltinDomain } from '../domain/builtin.js';
+import { readEventLog } from '../record/event-log.js';
+import { describeBadLines } from '../record/repair-log.js';
+import { RunStatsAccumulator } from '../record/run-stats.js';
 import type { RunSummary } from '../record/summary.js';
 import { CliError } from './cli-error.js';
 import { fixed, integer, percent, table, truncate } from './format.js';
@@ -9,12 +12,21 @@ import { fixed, integer, percent, table, truncate } from './format.js';
 export interface StatsCommandOptions {
   json?: boolean;
   top: number;
+  trustDomain?: boolean;
 }
 
-/** Describes class members with the run's own domain when it can be loaded; raw JSON otherwise. */
-async function describer(dir: string): Promise<(candidate: unknown) => string> {
+/**
+ * Describes class members with the run's own domain when it can be loaded; raw JSON
+ * otherwise. A domain module (not built in) runs only with --trust-domain: a run
+ * folder is data, and reading its statistics must not run code it names.
+ */
+async function describer(dir: string, trustDomain: boolean): Promise<(candidate: unknown) => string> {
   try {
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { domain: string; domainOptions: Record<string, unknown> };
+    if (!findBuiltinDomain(config.domain) && !trustDomain) {
+      process.stderr.write(`deja: members shown as JSON: the run's domain is code (${config.domain}); pass --trust-domain to describe them with it\n`);
+      return (candidate) => JSON.stringify(candidate);
+    }
     const domain = await loadDomain({ spec: config.domain, options: config.domainOptions ?? {} });
     return (candidate) => domain.describe(candidate);
   } catch {
@@ -38,14 +50,18 @@ function readSummary(path: string): RunSummary | undefined {
 export async function statsCommand(dir: string, options: StatsCommandOptions): Promise<void> {
   const eventsPath = join(dir, 'events.jsonl');
   if (!existsSync(eventsPath)) throw new CliError(`stats: ${dir} has no events.jsonl; give the folder a \`deja run --out\` wrote`);
-  const stats = computeRunStats(readEvents(eventsPath), options.top);
+  const accumulator = new RunStatsAccumulator();
+  const report = await readEventLog(eventsPath, (e) => accumulator.add(e));
+  const stats = accumulator.result(options.top);
+  if (report.tornTail) process.stderr.write(`deja: ${eventsPath}: the last line (line ${report.tornTail.line}) was cut short by a crash; not counted\n`);
+  if (report.corrupt.length > 0) process.stderr.write(`deja: ${eventsPath}: ${describeBadLines(report)}; not counted (\`deja resume --repair\` drops bad lines)\n`);
   const summaryPath = join(dir, 'summary.json');
   const summary = readSummary(summaryPath);
   if (options.json) {
     process.stdout.write(JSON.stringify({ ...stats, summary: summary ?? null }, null, 2) + '\n');
     return;
   }
-  const describe = await describer(dir);
+  const describe = await describer(dir, options.trustDomain === true);
   const lines: string[] = [];
   lines.push(summary
     ? `${summary.name} (${summary.domain}), seed ${summary.seed}, cache ${summary.cache.enabled ? 'on' : 'off'}, stopped by ${summary.stopReason} after ${summary.wallSeconds.toFixed(1)} s`

@@ -23,31 +23,98 @@ export interface RestoredRun {
   best: { id: number; fitness: number; candidate: unknown; metrics?: SearchEvent['metrics'] } | null;
 }
 
-export function restoreRun(events: readonly SearchEvent[]): RestoredRun {
-  const counters: FecCounters = { misses: 0, partialHits: 0, fullHits: 0, inFlightJoins: 0, failures: 0, forgotten: 0, costSaved: 0 };
-  const run: RestoredRun = {
+export interface RestoreLimits {
+  /**
+   * Individuals the searcher can use: the last `keep` settled and the best `keep`
+   * (regularized evolution keeps the newest, elitism the best, random search the best
+   * one), so a log of millions of events restores in bounded memory.
+   */
+  keep?: number;
+  /** Cache entries beyond this (the least recently used) would be evicted anyway. */
+  capacity?: number;
+}
+
+export function restoreRun(events: Iterable<SearchEvent>, limits: RestoreLimits = {}): RestoredRun {
+  const restorer = new RunRestorer(limits);
+  for (const e of events) restorer.add(e);
+  return restorer.result();
+}
+
+type Kept = Individual<unknown> & { order: number };
+
+/** Rebuilds a run one event at a time (events are streamed from disk; see event-log.ts). */
+export class RunRestorer {
+  private readonly counters: FecCounters = { misses: 0, partialHits: 0, fullHits: 0, inFlightJoins: 0, failures: 0, forgotten: 0, costSaved: 0 };
+  private readonly run: RestoredRun = {
     nextId: 0, evaluations: 0, failed: 0, evaluationCost: 0, probeMs: 0, elapsedSeconds: 0,
-    cacheEntries: new Map(), cacheCounters: counters, individuals: [], best: null,
+    cacheEntries: new Map(), cacheCounters: this.counters, individuals: [], best: null,
   };
-  const costOf = new Map<number, number>();
-  for (const e of events) {
+  private readonly costOf = new Map<number, number>();
+  private readonly keep: number;
+  private readonly capacity: number;
+  private newest: Kept[] = [];
+  /** The best `keep`, best first (ties: the earlier stays ahead). */
+  private readonly elite: Kept[] = [];
+  private order = 0;
+
+  constructor(limits: RestoreLimits = {}) {
+    this.keep = limits.keep ?? Number.POSITIVE_INFINITY;
+    this.capacity = limits.capacity ?? Number.POSITIVE_INFINITY;
+  }
+
+  add(e: SearchEvent): void {
+    const run = this.run;
     run.nextId = Math.max(run.nextId, e.id + 1);
     run.evaluationCost += e.cost;
     run.probeMs += e.probeMs;
     run.elapsedSeconds = Math.max(run.elapsedSeconds, e.settledAt);
     if (e.evalMs !== null) {
       run.evaluations++;
-      costOf.set(e.id, e.cost);
+      this.costOf.set(e.id, e.cost);
     }
     if (e.fitness === null) {
       run.failed++;
     } else {
-      run.individuals.push({ id: e.id, candidate: e.candidate, fitness: e.fitness });
+      this.keepIndividual({ id: e.id, candidate: e.candidate, fitness: e.fitness, order: this.order++ });
       if (run.best === null || e.fitness > run.best.fitness) run.best = { id: e.id, fitness: e.fitness, candidate: e.candidate, metrics: e.metrics };
     }
-    if (e.hash !== null) replayCache(e, e.hash, run.cacheEntries, counters, costOf);
+    if (e.hash !== null) {
+      replayCache(e, e.hash, run.cacheEntries, this.counters, this.costOf);
+      if (run.cacheEntries.size > 2 * this.capacity) this.trimCache();
+    }
   }
-  return run;
+
+  result(): RestoredRun {
+    if (this.run.cacheEntries.size > this.capacity) this.trimCache();
+    if (Number.isFinite(this.keep)) {
+      const kept = new Map<number, Kept>();
+      for (const k of [...this.newest.slice(-this.keep), ...this.elite]) kept.set(k.order, k);
+      this.run.individuals = [...kept.values()].sort((a, b) => a.order - b.order).map(({ id, candidate, fitness }) => ({ id, candidate, fitness }));
+    } else {
+      this.run.individuals = this.newest.map(({ id, candidate, fitness }) => ({ id, candidate, fitness }));
+    }
+    return this.run;
+  }
+
+  private keepIndividual(k: Kept): void {
+    this.newest.push(k);
+    if (!Number.isFinite(this.keep)) return;
+    // Amortized: drop the oldest in one splice once twice as many are held.
+    if (this.newest.length >= 2 * this.keep) this.newest = this.newest.slice(-this.keep);
+    const full = this.elite.length >= this.keep;
+    if (full && k.fitness <= this.elite[this.elite.length - 1].fitness) return;
+    let at = this.elite.length;
+    while (at > 0 && this.elite[at - 1].fitness < k.fitness) at--;
+    this.elite.splice(at, 0, k);
+    if (this.elite.length > this.keep) this.elite.pop();
+  }
+
+  /** Keeps the `capacity` most recently used entries (the Map is in recency order). */
+  private trimCache(): void {
+    const entries = [...this.run.cacheEntries].slice(-this.capacity);
+    this.run.cacheEntries.clear();
+    for (const [hash, entry] of entries) this.run.cacheEntries.set(hash, entry);
+  }
 }
 
 /** Counts the event's cache lookup as the live cache did, and applies what it stored or dropped. */

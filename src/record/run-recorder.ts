@@ -1,28 +1,67 @@
 /**
  * Writes a run folder: config.json at the start, events.jsonl as the run goes,
- * summary.json at the end. Events are buffered and flushed at least every
- * second (and on exit), so a crash loses at most the last second.
+ * summary.json at the end. Events are buffered, and every buffered event reaches
+ * the file within FLUSH_EVERY_MS even when nothing else happens (a timer), so a
+ * kill -9 loses at most the last second; at the end the file is fsynced.
+ * The folder is locked for the recorder's lifetime (run-folder.ts).
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
 import type { SearchEvent } from './events.js';
+import { acquireRunLock, checkRunFolder, clearRunFiles, type FolderMode } from './run-folder.js';
 import type { RunSummary } from './summary.js';
 
 const FLUSH_EVERY_MS = 1000;
 const FLUSH_EVERY_LINES = 512;
 
+/** A write to the run folder failed: says how much of the run is safely on disk. */
+export class RecordWriteError extends Error {
+  override name = 'RecordWriteError';
+  readonly code: string | undefined;
+  constructor(errno: NodeJS.ErrnoException, path: string, written: number) {
+    super(`cannot write ${path} (${errno.code ?? errno.message}); the ${written} events before it are on disk: fix the cause and continue with \`deja resume\``);
+    this.code = errno.code;
+  }
+}
+
 export class RunRecorder {
   private readonly fd: number;
+  private readonly eventsPath: string;
   private lines: string[] = [];
-  private lastFlush = Date.now();
-  private readonly flushOnExit = () => this.flush();
+  private written = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private failure: RecordWriteError | null = null;
+  private readonly release: () => void;
+  private readonly flushOnExit = () => {
+    try {
+      this.flush();
+    } catch {
+      // exiting anyway; the failure was reported when it happened
+    }
+    this.release();
+  };
 
-  /** With `append`, a resumed run keeps its config.json and adds to its events.jsonl. */
-  constructor(readonly dir: string, config: unknown, private readonly withCandidates: boolean, append = false) {
-    mkdirSync(dir, { recursive: true });
-    if (!append) writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-    this.fd = openSync(join(dir, 'events.jsonl'), append ? 'a+' : 'w');
-    if (append) this.endPartialLine();
+  /**
+   * `new` refuses a folder that holds a run, `replace` (--force) removes the old run's
+   * files, `append` (resume) keeps config.json and adds to events.jsonl.
+   */
+  constructor(readonly dir: string, config: unknown, private readonly withCandidates: boolean, mode: FolderMode | boolean = 'new') {
+    const how: FolderMode = mode === true ? 'append' : mode === false ? 'new' : mode;
+    checkRunFolder(dir, how);
+    this.release = acquireRunLock(dir);
+    try {
+      checkRunFolder(dir, how); // again, under the lock: another process may have started in between
+      if (how === 'replace') clearRunFiles(dir);
+      if (how !== 'append') writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+      this.eventsPath = join(dir, 'events.jsonl');
+      const { O_WRONLY, O_CREAT, O_APPEND, O_TRUNC, O_NOFOLLOW, O_RDWR } = constants;
+      this.fd = openSync(this.eventsPath, (how === 'append' ? O_RDWR | O_APPEND : O_WRONLY | O_TRUNC) | O_CREAT | O_NOFOLLOW, 0o644);
+      if (how === 'append') this.endPartialLine();
+    } catch (error) {
+      this.release();
+      throw error;
+    }
     process.on('exit', this.flushOnExit);
   }
 
@@ -36,20 +75,59 @@ export class RunRecorder {
   }
 
   event(event: SearchEvent): void {
+    if (this.failure) throw this.failure;
     this.lines.push(JSON.stringify(this.withCandidates ? event : { ...event, candidate: undefined }));
-    if (this.lines.length >= FLUSH_EVERY_LINES || Date.now() - this.lastFlush >= FLUSH_EVERY_MS) this.flush();
+    if (this.lines.length >= FLUSH_EVERY_LINES) this.flush();
+    else if (this.timer === null) {
+      // Unref'd: a pending flush never keeps the process alive (the exit hook flushes instead).
+      this.timer = setTimeout(() => this.flushFromTimer(), FLUSH_EVERY_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** A failure in the timer is kept and thrown at the next event, where the engine can stop cleanly. */
+  private flushFromTimer(): void {
+    try {
+      this.flush();
+    } catch {
+      // kept in this.failure
+    }
   }
 
   flush(): void {
-    if (this.lines.length > 0) writeSync(this.fd, this.lines.join('\n') + '\n');
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.failure) throw this.failure;
+    if (this.lines.length === 0) return;
+    const bytes = Buffer.from(this.lines.join('\n') + '\n');
+    const start = fstatSync(this.fd).size;
+    try {
+      // A full disk shows as a short write first, then an error: loop to tell them apart.
+      for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done);
+    } catch (error) {
+      // Part of the text may be on disk: cut it off so the file stays whole lines.
+      try {
+        ftruncateSync(this.fd, start);
+      } catch {
+        // a later resume drops a torn last line anyway
+      }
+      this.failure = new RecordWriteError(error as NodeJS.ErrnoException, this.eventsPath, this.written);
+      throw this.failure;
+    }
+    this.written += this.lines.length;
     this.lines = [];
-    this.lastFlush = Date.now();
   }
 
+  /** Flushes, fsyncs and closes events.jsonl, writes summary.json atomically, releases the lock. */
   finish(summary: RunSummary): void {
-    this.flush();
-    closeSync(this.fd);
-    process.off('exit', this.flushOnExit);
-    writeFileSync(join(this.dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    try {
+      this.flush();
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      writeFileAtomic(join(this.dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    } finally {
+      process.off('exit', this.flushOnExit);
+      this.release();
+    }
   }
 }

@@ -36,6 +36,7 @@ export interface RunStats {
   largestClasses: EquivalenceClass[];
 }
 
+/** Reads a whole small log into memory (tests); the CLI streams it (event-log.ts). Bad lines are skipped. */
 export function readEvents(path: string): SearchEvent[] {
   const text = readFileSync(path, 'utf8');
   const events: SearchEvent[] = [];
@@ -50,53 +51,93 @@ export function readEvents(path: string): SearchEvent[] {
   return events;
 }
 
-export function computeRunStats(events: readonly SearchEvent[], topClasses = 5): RunStats {
-  const counts = new Map<CacheOutcome, { count: number; cost: number }>(CACHE_OUTCOMES.map((o) => [o, { count: 0, cost: 0 }]));
-  const classes = new Map<string, { proposals: number; members: Map<string, unknown>; fitness: number | null }>();
-  let bestFitness: number | null = null;
-  let evaluationCost = 0;
-  let evaluations = 0;
-  let lastSettledAt = 0;
-  for (const e of events) {
-    const row = counts.get(e.outcome)!;
+export function computeRunStats(events: Iterable<SearchEvent>, topClasses = 5): RunStats {
+  const stats = new RunStatsAccumulator();
+  for (const e of events) stats.add(e);
+  return stats.result(topClasses);
+}
+
+/** 53 bits from two 32-bit FNV-style hashes: tells distinct members apart without keeping their JSON. */
+function fingerprint(text: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0) * 2 ** 21 + ((b >>> 0) & 0x1fffff);
+}
+
+interface ClassTally {
+  proposals: number;
+  /** Fingerprints of the distinct members (their JSON is kept for the first three only). */
+  distinct: Set<number>;
+  members: unknown[];
+  fitness: number | null;
+}
+
+/**
+ * Statistics gathered one event at a time, so `deja stats` streams a log of any
+ * size: per class only a fingerprint per distinct member is kept, not its JSON.
+ */
+export class RunStatsAccumulator {
+  private readonly counts = new Map<CacheOutcome, { count: number; cost: number }>(CACHE_OUTCOMES.map((o) => [o, { count: 0, cost: 0 }]));
+  private readonly classes = new Map<string, ClassTally>();
+  private proposals = 0;
+  private lookups = 0;
+  private failedJoins = 0;
+  private bestFitness: number | null = null;
+  private evaluationCost = 0;
+  private evaluations = 0;
+  private lastSettledAt = 0;
+
+  add(e: SearchEvent): void {
+    this.proposals++;
+    const row = this.counts.get(e.outcome)!;
     row.count++;
     row.cost += e.cost;
-    evaluationCost += e.cost;
-    if (e.evalMs !== null) evaluations++;
-    if (e.fitness !== null && (bestFitness === null || e.fitness > bestFitness)) bestFitness = e.fitness;
-    lastSettledAt = Math.max(lastSettledAt, e.settledAt);
-    if (e.hash !== null) {
-      let c = classes.get(e.hash);
-      if (!c) {
-        c = { proposals: 0, members: new Map(), fitness: e.fitness };
-        classes.set(e.hash, c);
-      }
-      c.proposals++;
-      if (e.candidate !== undefined) {
-        const key = JSON.stringify(e.candidate);
-        if (!c.members.has(key)) c.members.set(key, e.candidate);
+    this.evaluationCost += e.cost;
+    if (e.evalMs !== null) this.evaluations++;
+    // A join of an evaluation that failed is recorded as failed, but it was a join: it cost no evaluation.
+    if (e.outcome === 'failed' && e.joined !== undefined) this.failedJoins++;
+    if (e.fitness !== null && (this.bestFitness === null || e.fitness > this.bestFitness)) this.bestFitness = e.fitness;
+    this.lastSettledAt = Math.max(this.lastSettledAt, e.settledAt);
+    if (e.hash === null) return;
+    this.lookups++;
+    let c = this.classes.get(e.hash);
+    if (!c) {
+      c = { proposals: 0, distinct: new Set(), members: [], fitness: e.fitness };
+      this.classes.set(e.hash, c);
+    }
+    c.proposals++;
+    if (e.candidate !== undefined) {
+      const key = fingerprint(JSON.stringify(e.candidate));
+      if (!c.distinct.has(key)) {
+        c.distinct.add(key);
+        if (c.members.length < 3) c.members.push(e.candidate);
       }
     }
   }
-  const proposals = events.length;
-  // A join of an evaluation that failed is recorded as failed, but it was a join: it cost no evaluation.
-  const failedJoins = events.filter((e) => e.outcome === 'failed' && e.joined !== undefined).length;
-  const hits = counts.get('full-hit')!.count + counts.get('in-flight-join')!.count + failedJoins;
-  const lookups = events.filter((e) => e.hash !== null).length;
-  const largestClasses = [...classes.entries()]
-    .sort((a, b) => b[1].proposals - a[1].proposals || b[1].members.size - a[1].members.size || (a[0] < b[0] ? -1 : 1))
-    .slice(0, topClasses)
-    .map(([hash, c]) => ({ hash, proposals: c.proposals, distinct: c.members.size, members: [...c.members.values()].slice(0, 3), fitness: c.fitness }));
-  return {
-    proposals,
-    evaluations,
-    failed: counts.get('failed')!.count,
-    outcomes: CACHE_OUTCOMES.map((outcome) => ({ outcome, ...counts.get(outcome)!, share: proposals ? counts.get(outcome)!.count / proposals : 0 })),
-    hitRate: lookups ? hits / lookups : 0,
-    distinctHashes: classes.size,
-    bestFitness,
-    evaluationCost,
-    lastSettledAt,
-    largestClasses,
-  };
+
+  result(topClasses = 5): RunStats {
+    const { counts, proposals } = this;
+    const hits = counts.get('full-hit')!.count + counts.get('in-flight-join')!.count + this.failedJoins;
+    const largestClasses = [...this.classes.entries()]
+      .sort((a, b) => b[1].proposals - a[1].proposals || b[1].distinct.size - a[1].distinct.size || (a[0] < b[0] ? -1 : 1))
+      .slice(0, topClasses)
+      .map(([hash, c]) => ({ hash, proposals: c.proposals, distinct: c.distinct.size, members: c.members, fitness: c.fitness }));
+    return {
+      proposals,
+      evaluations: this.evaluations,
+      failed: counts.get('failed')!.count,
+      outcomes: CACHE_OUTCOMES.map((outcome) => ({ outcome, ...counts.get(outcome)!, share: proposals ? counts.get(outcome)!.count / proposals : 0 })),
+      hitRate: this.lookups ? hits / this.lookups : 0,
+      distinctHashes: this.classes.size,
+      bestFitness: this.bestFitness,
+      evaluationCost: this.evaluationCost,
+      lastSettledAt: this.lastSettledAt,
+      largestClasses,
+    };
+  }
 }

@@ -16,7 +16,8 @@ import { createFunctionalHasher, HASH_FORMAT_VERSION, type ProbeHashFn } from '.
 import { DEFAULT_MANTISSA_BITS } from '../hash/quantize.js';
 import { createRng, deriveSeed } from '../random/rng.js';
 import type { CacheOutcome, SearchEvent } from '../record/events.js';
-import { restoreRun } from '../record/restore-run.js';
+import { restoreRun, type RestoredRun } from '../record/restore-run.js';
+import { withDigest } from '../record/config-digest.js';
 import { RunRecorder } from '../record/run-recorder.js';
 import { hitRate, type FinalScore, type RunSummary, type StopReason } from '../record/summary.js';
 import { errorMessage, type EvaluationOutcome, type DomainRef } from '../workers/evaluation-task.js';
@@ -53,6 +54,10 @@ export interface RunOptions {
    * append to its events.jsonl in `outDir`.
    */
   resumeFrom?: readonly SearchEvent[];
+  /** The state of an earlier run, rebuilt (streamed) from its events; used instead of `resumeFrom`. */
+  restored?: RestoredRun;
+  /** Replace a run already in `outDir` (its files are removed first); without it such a folder is refused. */
+  replace?: boolean;
 }
 
 /** Proposals allowed per evaluation when only an evaluation budget is set. */
@@ -123,7 +128,7 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
   const { experiment, domain, domainRef, mantissaBits, maxProposals } = resolved;
   const budget = experiment.budget;
   const cacheOn = experiment.cache.enabled;
-  const restored = options.resumeFrom ? restoreRun(options.resumeFrom) : null;
+  const restored = options.restored ?? (options.resumeFrom ? restoreRun(options.resumeFrom) : null);
   const hash: ProbeHashFn | null = cacheOn
     ? (await createFunctionalHasher()).forKey({ domain: domain.name, version: domain.version, probeKey: domain.probeKey, mantissaBits })
     : null;
@@ -150,7 +155,7 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
   const slots = batched ? (experiment.workers + 1) * experiment.batchSize : Math.max(1, experiment.workers);
   const timeoutMs = experiment.evalTimeoutSeconds * 1000;
   const recorder = options.outDir
-    ? new RunRecorder(options.outDir, {
+    ? new RunRecorder(options.outDir, withDigest({
         ...experiment,
         cache: { ...experiment.cache, mantissaBits },
         resolvedMaxProposals: Number.isFinite(maxProposals) ? maxProposals : null,
@@ -159,7 +164,7 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
         probeKey: domain.probeKey ?? '',
         hashFormat: HASH_FORMAT_VERSION,
         node: process.version,
-      }, experiment.record.candidates, restored !== null)
+      }), experiment.record.candidates, restored !== null ? 'append' : options.replace ? 'replace' : 'new')
     : null;
 
   const started = performance.now();
