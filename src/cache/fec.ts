@@ -32,7 +32,8 @@ export interface FecOptions {
 }
 
 export type Lookup =
-  | { outcome: 'full-hit'; entry: CacheEntry }
+  /** `forgotten`: the forgetful FEC dropped the key right after this hit. */
+  | { outcome: 'full-hit'; entry: CacheEntry; forgotten: boolean }
   | { outcome: 'partial-hit'; entry: CacheEntry }
   | { outcome: 'in-flight-join' }
   | { outcome: 'miss' };
@@ -73,11 +74,12 @@ export class FunctionalEquivalenceCache<W = unknown> {
     if (claim.status === 'hit') {
       this.counters.fullHits++;
       this.counters.costSaved += claim.entry.meanCost;
-      if (this.options.forgetProbability > 0 && this.options.rng!.bernoulli(this.options.forgetProbability)) {
+      const forgotten = this.options.forgetProbability > 0 && this.options.rng!.bernoulli(this.options.forgetProbability);
+      if (forgotten) {
         this.store.forget(hash);
         this.counters.forgotten++;
       }
-      return { outcome: 'full-hit', entry: claim.entry };
+      return { outcome: 'full-hit', entry: claim.entry, forgotten };
     }
     if (claim.status !== 'claimed') throw new Error(`FEC: store answered "${claim.status}", which this engine does not handle yet`);
     this.inFlight.set(hash, []);

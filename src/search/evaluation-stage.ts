@@ -58,7 +58,8 @@ export class EvaluationStage {
   private landFailure(p: Pending, outcome: Extract<EvaluationOutcome, { ok: false }>): void {
     this.state.evaluationCost += outcome.wallMs / 1000;
     const waiters = this.fec && p.hash !== null ? this.fec.fail(p.hash) : [];
-    this.settler.settle(p, 'failed', null, { cost: outcome.wallMs / 1000, evalMs: outcome.wallMs, failure: outcome.kind, error: outcome.error });
+    const lookup = !this.fec ? undefined : p.lookup === 'partial-hit' ? 'partial-hit' : 'miss';
+    this.settler.settle(p, 'failed', null, { cost: outcome.wallMs / 1000, evalMs: outcome.wallMs, lookup, failure: outcome.kind, error: outcome.error });
     this.state.joinsWaiting -= waiters.length;
     for (const w of waiters) {
       this.settler.settle(w, 'failed', null, { cost: 0, evalMs: null, joined: p.id, failure: outcome.kind, error: `joined evaluation #${p.id} failed: ${outcome.error}` });

@@ -55,7 +55,7 @@ export class ProposalStage {
     this.state.probeMs += p.probeMs;
     const found = fec.lookup(p.hash, p);
     p.lookup = found.outcome;
-    if (found.outcome === 'full-hit') this.settler.settle(p, 'full-hit', found.entry.fitness, { cost: 0, evalMs: null });
+    if (found.outcome === 'full-hit') this.settler.settle(p, 'full-hit', found.entry.fitness, { cost: 0, evalMs: null, forgotten: found.forgotten });
     else if (found.outcome === 'in-flight-join') this.state.joinsWaiting++;
     else this.evaluation.dispatch(p);
   }

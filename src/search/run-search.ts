@@ -59,7 +59,8 @@ async function openCache(resolved: ResolvedSearch, restored: RestoredRun | null)
     capacity: experiment.cache.capacity,
     maxEvalsPerHash: experiment.cache.maxEvalsPerHash,
     forgetProbability: experiment.cache.forgetProbability,
-    rng: createRng(experiment.seed, 'cache'),
+    // Like the searcher's, a resumed run's forgetting draws a fresh stream rather than repeating the first part's.
+    rng: restored ? createRng(experiment.seed, 'cache', 'resumed', restored.nextId) : createRng(experiment.seed, 'cache'),
   });
   if (restored) fec.restore(restored.cacheEntries, restored.cacheCounters);
   return { fec, hash };

@@ -28,6 +28,10 @@ export interface SettleDetails {
   evalMs: number | null;
   /** For a join: the id whose evaluation it waited for. */
   joined?: number;
+  /** A full hit after which the forgetful cache dropped the key. */
+  forgotten?: boolean;
+  /** A failed evaluation: what the cache answered before it ran. */
+  lookup?: 'miss' | 'partial-hit';
   failure?: FailureKind;
   error?: string;
   metrics?: Record<string, MetricValue>;
@@ -58,6 +62,8 @@ export class Settler {
       proposedAt: p.proposedAt, settledAt: this.state.elapsed(),
     };
     if (details.joined !== undefined) event.joined = details.joined;
+    if (details.forgotten) event.forgotten = true;
+    if (details.lookup !== undefined) event.lookup = details.lookup;
     if (details.failure !== undefined) event.failure = details.failure;
     if (details.error !== undefined) event.error = details.error;
     if (details.metrics !== undefined) event.metrics = details.metrics;
