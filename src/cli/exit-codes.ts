@@ -5,6 +5,7 @@
  */
 import { CommanderError } from 'commander';
 import { DomainInputError } from '../domain/domain.js';
+import { ProbeContractError } from '../domain/probe-contract.js';
 import { ExperimentError } from '../experiment/load-experiment.js';
 import { RunFolderError } from '../record/run-folder.js';
 import { RecordWriteError } from '../record/run-recorder.js';
@@ -24,7 +25,7 @@ export const EXIT = {
 /** The exit code a signal stops a run with: 128 + the signal's number. */
 export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
-const USER_ERRORS = [CliError, ExperimentError, DomainInputError, SearchSpaceError, RunFolderError];
+const USER_ERRORS = [CliError, ExperimentError, DomainInputError, SearchSpaceError, RunFolderError, ProbeContractError];
 
 /** Errno codes that mean the file system refused, not that deja is broken. */
 const IO_CODES: Record<string, string> = {

@@ -4,6 +4,7 @@ import { findBuiltinDomain } from '../domain/builtin.js';
 import { mergeOverrides, parseExperiment } from '../experiment/load-experiment.js';
 import { HASH_FORMAT_VERSION } from '../hash/functional-hash.js';
 import { DIGEST_FIELD, verifyDigest } from '../record/config-digest.js';
+import { readCheckpoint } from '../record/checkpoint.js';
 import { readEventLog } from '../record/event-log.js';
 import { settleBadLines } from '../record/repair-log.js';
 import { RunRestorer } from '../record/restore-run.js';
@@ -62,14 +63,19 @@ export async function resumeCommand(dir: string, options: ResumeCommandOptions):
     if (!findBuiltinDomain(experiment.domain) && !options.trustDomain) {
       throw new CliError(`resume: ${dir}/config.json names domain code (${experiment.domain}); a run folder is data, not a program: pass --trust-domain to run that module`);
     }
-    const restorer = new RunRestorer({ keep: experiment.search.populationSize, capacity: experiment.cache.capacity });
+    // A run without candidates resumes from its checkpoint (population, best) plus the events.
+    const checkpoint = experiment.record.candidates ? null : readCheckpoint(dir);
+    if (!experiment.record.candidates && checkpoint === null) {
+      throw new CliError(`resume: ${dir} was recorded without candidates (record.candidates: false) and has no checkpoint.json, so its population cannot be rebuilt`);
+    }
+    const restorer = new RunRestorer({ keep: experiment.search.populationSize, capacity: experiment.cache.capacity, checkpoint: checkpoint ?? undefined });
     let withoutCandidates = 0;
     const report = await readEventLog(eventsPath, (e) => {
       if (e.candidate === undefined) withoutCandidates++;
       restorer.add(e);
     });
-    if (withoutCandidates > 0) {
-      throw new CliError(`resume: ${dir} was recorded without candidates (record.candidates: false), so its population cannot be rebuilt`);
+    if (withoutCandidates > 0 && checkpoint === null) {
+      throw new CliError(`resume: ${dir} has events without candidates and no checkpoint.json, so its population cannot be rebuilt`);
     }
     const resolved = await resolveSearch(experiment);
     const { domain } = resolved;

@@ -70,6 +70,9 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
       `${experiment.workers === 0 ? 'inline evaluation' : `${experiment.workers} worker${experiment.workers === 1 ? '' : 's'}${experiment.batchSize > 1 ? ` (batches of ${experiment.batchSize})` : ''}`}, ` +
       `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits)` : 'off'} -> ${outDir}\n`,
   );
+  if (experiment.workers === 0) {
+    process.stderr.write('deja: inline evaluation: a synchronous hang in domain code cannot be timed out or interrupted here; use --workers 1 or more for that\n');
+  }
   const controller = new AbortController();
   const signals = stopOnSignals(controller);
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;

@@ -46,11 +46,18 @@ export const CacheSchema = z.strictObject({
   forgetProbability: z.number().min(0).max(1).default(0),
   /** Mantissa bits kept before hashing; defaults to the domain's own choice, else 24. */
   mantissaBits: z.int().min(0).max(52).optional(),
+  /** Probe the first 20 candidates and 1 in 50 after twice, and stop the run if a probe disagrees with itself. */
+  recheckProbes: z.boolean().default(true),
 });
 
 export const RecordSchema = z.strictObject({
   /** Write each candidate into events.jsonl (turn off for very long runs of large candidates). */
   candidates: z.boolean().default(true),
+  /**
+   * Without candidates, checkpoint.json (population and best) is written this often
+   * and at the end, so the run can be resumed.
+   */
+  checkpointSeconds: z.number().min(1).max(MAX_TIMEOUT_SECONDS).default(30),
 });
 
 export const ExperimentSchema = z.strictObject({

@@ -6,6 +6,7 @@
  */
 import type { CacheEntry, FecCounters } from '../cache/fec.js';
 import type { Individual } from '../search/searcher.js';
+import type { CheckpointState } from './checkpoint.js';
 import type { SearchEvent } from './events.js';
 
 export interface RestoredRun {
@@ -32,6 +33,11 @@ export interface RestoreLimits {
   keep?: number;
   /** Cache entries beyond this (the least recently used) would be evicted anyway. */
   capacity?: number;
+  /**
+   * Start the population from a checkpoint's (runs without candidates): events before
+   * its line count only towards counters, cache and best.
+   */
+  checkpoint?: CheckpointState;
 }
 
 export function restoreRun(events: Iterable<SearchEvent>, limits: RestoreLimits = {}): RestoredRun {
@@ -56,10 +62,15 @@ export class RunRestorer {
   /** The best `keep`, best first (ties: the earlier stays ahead). */
   private readonly elite: Kept[] = [];
   private order = 0;
+  private seen = 0;
+  private readonly individualsFrom: number;
 
   constructor(limits: RestoreLimits = {}) {
     this.keep = limits.keep ?? Number.POSITIVE_INFINITY;
     this.capacity = limits.capacity ?? Number.POSITIVE_INFINITY;
+    this.individualsFrom = limits.checkpoint?.events ?? 0;
+    for (const individual of limits.checkpoint?.population ?? []) this.keepIndividual({ ...individual, order: this.order++ });
+    if (limits.checkpoint?.best) this.run.best = limits.checkpoint.best;
   }
 
   add(e: SearchEvent): void {
@@ -72,10 +83,12 @@ export class RunRestorer {
       run.evaluations++;
       this.costOf.set(e.id, e.cost);
     }
+    const ordinal = this.seen++;
     if (e.fitness === null) {
       run.failed++;
     } else {
-      this.keepIndividual({ id: e.id, candidate: e.candidate, fitness: e.fitness, order: this.order++ });
+      // Without candidates (record.candidates: false) only a checkpoint's population and new bests are known.
+      if (e.candidate !== undefined && ordinal >= this.individualsFrom) this.keepIndividual({ id: e.id, candidate: e.candidate, fitness: e.fitness, order: this.order++ });
       if (run.best === null || e.fitness > run.best.fitness) run.best = { id: e.id, fitness: e.fitness, candidate: e.candidate, metrics: e.metrics };
     }
     if (e.hash !== null) {

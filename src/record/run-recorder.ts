@@ -7,7 +7,9 @@
  */
 import { closeSync, constants, fstatSync, ftruncateSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { writeFileAtomic } from './atomic-file.js';
+import { writeCheckpoint, type CheckpointState } from './checkpoint.js';
 import type { SearchEvent } from './events.js';
 import { acquireRunLock, checkRunFolder, clearRunFiles, type FolderMode } from './run-folder.js';
 import type { RunSummary } from './summary.js';
@@ -33,9 +35,14 @@ export class RunRecorder {
   private timer: NodeJS.Timeout | null = null;
   private failure: RecordWriteError | null = null;
   private readonly release: () => void;
-  private readonly flushOnExit = () => {
+  private checkpoint: { everyMs: number; snapshot: () => Omit<CheckpointState, 'events'>; last: number } | null = null;
+  /** Checkpoints written and the milliseconds they took (their cost, reported in the summary notes). */
+  readonly checkpoints = { count: 0, ms: 0 };
+  /** The process is exiting mid-run (process.exit or an uncaught error, often in domain code): keep what settled. */
+  private readonly flushOnExit = (code: number) => {
     try {
       this.flush();
+      process.stderr.write(`deja: the process is exiting (code ${code}) in the middle of the run; the ${this.written} settled events are in ${this.eventsPath}: continue with \`deja resume ${this.dir}\`\n`);
     } catch {
       // exiting anyway; the failure was reported when it happened
     }
@@ -74,9 +81,18 @@ export class RunRecorder {
     if (last[0] !== 0x0a) writeSync(this.fd, '\n');
   }
 
-  event(event: SearchEvent): void {
+  /**
+   * Writes checkpoint.json at most every `everyMs` (after a flush, so it matches the
+   * events on disk) and at the end: for runs that record no candidates (checkpoint.ts).
+   */
+  checkpointWith(everyMs: number, snapshot: () => Omit<CheckpointState, 'events'>): void {
+    this.checkpoint = { everyMs, snapshot, last: Date.now() };
+  }
+
+  /** `keepCandidate`: record the candidate even when candidates are not recorded (a new best). */
+  event(event: SearchEvent, keepCandidate = false): void {
     if (this.failure) throw this.failure;
-    this.lines.push(JSON.stringify(this.withCandidates ? event : { ...event, candidate: undefined }));
+    this.lines.push(JSON.stringify(this.withCandidates || keepCandidate ? event : { ...event, candidate: undefined }));
     if (this.lines.length >= FLUSH_EVERY_LINES) this.flush();
     else if (this.timer === null) {
       // Unref'd: a pending flush never keeps the process alive (the exit hook flushes instead).
@@ -116,6 +132,31 @@ export class RunRecorder {
     }
     this.written += this.lines.length;
     this.lines = [];
+    if (this.checkpoint && Date.now() - this.checkpoint.last >= this.checkpoint.everyMs) this.writeCheckpoint();
+  }
+
+  private writeCheckpoint(): void {
+    if (!this.checkpoint) return;
+    const started = performance.now();
+    writeCheckpoint(this.dir, { events: this.written, ...this.checkpoint.snapshot() });
+    this.checkpoints.count++;
+    this.checkpoints.ms += performance.now() - started;
+    this.checkpoint.last = Date.now();
+  }
+
+  /** The run stopped on an error: keeps what can be kept (no summary), closes, releases the lock. */
+  abandon(): void {
+    try {
+      this.flush();
+      fsyncSync(this.fd);
+      this.writeCheckpoint();
+    } catch {
+      // the error that stopped the run is reported by the caller
+    } finally {
+      closeSync(this.fd);
+      process.off('exit', this.flushOnExit);
+      this.release();
+    }
   }
 
   /** Flushes, fsyncs and closes events.jsonl, writes summary.json atomically, releases the lock. */
@@ -124,6 +165,7 @@ export class RunRecorder {
       this.flush();
       fsyncSync(this.fd);
       closeSync(this.fd);
+      this.writeCheckpoint();
       writeFileAtomic(join(this.dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     } finally {
       process.off('exit', this.flushOnExit);

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FunctionalEquivalenceCache } from '../cache/fec.js';
 import type { Domain } from '../domain/domain.js';
+import { checkProbeOutputs, ProbeContractError, rechecked } from '../domain/probe-contract.js';
 import type { ProbeHashFn } from '../hash/functional-hash.js';
 import type { EvaluationStage } from './evaluation-stage.js';
 import type { Pending } from './pending.js';
@@ -27,6 +28,8 @@ export class ProposalStage {
     private readonly cache: CacheStage | null,
     private readonly evaluation: EvaluationStage,
     private readonly settler: Settler,
+    /** Probe a sample of candidates twice (cache.recheckProbes). */
+    private readonly recheckProbes = true,
   ) {}
 
   /** Proposes one candidate and routes it; returns a promise only when the domain's probe is async. */
@@ -42,15 +45,43 @@ export class ProposalStage {
       return this.failProbe(p, error, probeStart);
     }
     if (outputs instanceof Promise) {
-      return outputs.then((o) => this.route(p, o, probeStart), (error) => this.failProbe(p, error, probeStart));
+      return outputs.then((o) => this.checked(p, o, probeStart), (error) => this.failProbe(p, error, probeStart));
     }
-    this.route(p, outputs, probeStart);
+    return this.checked(p, outputs, probeStart);
   }
 
-  /** Hashes the probe outputs and acts on the cache's answer. */
-  private route(p: Pending, outputs: ArrayLike<number>, probeStart: number): void {
-    const { fec, hash } = this.cache!;
-    p.hash = hash(outputs);
+  /** Holds the domain to the probe contract (probe-contract.ts) before the cache sees the outputs. */
+  private checked(p: Pending, outputs: ArrayLike<number>, probeStart: number): void | Promise<void> {
+    const problem = checkProbeOutputs(outputs);
+    if (problem !== null) return this.failProbe(p, new Error(problem), probeStart);
+    const hashed = Object.assign(p, { hash: this.cache!.hash(outputs) });
+    if (!this.recheckProbes || !rechecked(p.id)) return this.route(hashed, probeStart);
+    // A copy, so a domain that memoizes by object identity is probed for real.
+    let again: ArrayLike<number> | Promise<ArrayLike<number>>;
+    try {
+      again = this.domain.probe(structuredClone(p.candidate));
+    } catch (error) {
+      throw this.nondeterministic(p, `the second probe threw (${error instanceof Error ? error.message : String(error)})`);
+    }
+    const compare = (second: ArrayLike<number>) => {
+      const secondHash = checkProbeOutputs(second) === null ? this.cache!.hash(second) : 'not an array of numbers';
+      if (secondHash !== hashed.hash) throw this.nondeterministic(p, `hash ${hashed.hash}, then ${secondHash}`);
+      this.route(hashed, probeStart);
+    };
+    return again instanceof Promise ? again.then(compare) : compare(again);
+  }
+
+  private nondeterministic(p: Pending, what: string): ProbeContractError {
+    return new ProbeContractError(
+      `domain "${this.domain.name}": its probe is not deterministic: candidate #${p.id} probed twice gave ${what}; ` +
+        'the cache would hand one candidate\'s fitness to another, so the run stopped. Make probe a pure function of the candidate ' +
+        '(seed any randomness from fixed values), or set cache.recheckProbes: false if the difference is known to be harmless',
+    );
+  }
+
+  /** Acts on the cache's answer for a hashed proposal. */
+  private route(p: Pending & { hash: string }, probeStart: number): void {
+    const { fec } = this.cache!;
     p.probeMs = performance.now() - probeStart;
     this.state.probeMs += p.probeMs;
     const found = fec.lookup(p.hash, p);

@@ -103,17 +103,24 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
   const batched = experiment.workers > 0 && experiment.batchSize > 1;
   const slots = batched ? (experiment.workers + 1) * experiment.batchSize : Math.max(1, experiment.workers);
   const state = new RunState(experiment.budget, resolved.maxProposals, restored, options.signal);
+  if (recorder && !experiment.record.candidates) {
+    recorder.checkpointWith(experiment.record.checkpointSeconds * 1000, () => ({ population: [...searcher.population()], best: state.best }));
+  }
   const settler = new Settler(state, searcher, recorder, options, () => cache?.fec.hitRate() ?? 0);
   const queue = batched ? new DispatchOrderBatches(experiment.batchSize) : new CompletionOrder();
   const setup = { domainRef: resolved.domainRef, seed: experiment.seed, timeoutMs: experiment.evalTimeoutSeconds * 1000 };
   const evaluation = new EvaluationStage(setup, state, evaluator, queue, cache?.fec ?? null, settler);
-  const proposals = new ProposalStage(state, searcher, domain, cache, evaluation, settler);
+  const proposals = new ProposalStage(state, searcher, domain, cache, evaluation, settler, experiment.cache.recheckProbes);
 
   const onAbort = () => evaluator.cancelAll();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let stop: StopReason | null;
   try {
     stop = await runLoop({ state, proposals, evaluation, queue, evaluator, slots, batched, signal: options.signal });
+  } catch (error) {
+    // Whatever stopped the run (a full disk, a nondeterministic probe, a bug), what settled stays on disk.
+    recorder?.abandon();
+    throw error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await evaluator.close();
