@@ -10,6 +10,8 @@ import { resumeCommand } from './resume-command.js';
 import { runCommand } from './run-command.js';
 import { spaceCommand } from './space-command.js';
 import { statsCommand } from './stats-command.js';
+import { workerCommand } from './worker-command.js';
+import { DEFAULT_QUEUE } from '../workers/evaluation-queue.js';
 
 const USER_ERRORS = [CliError, ExperimentError, DomainInputError, SearchSpaceError];
 
@@ -29,7 +31,12 @@ function nonNegativeInt(flag: string) {
   };
 }
 
-export function buildProgram(): Command {
+/** What a command reports besides throwing: e.g. a worker stopped by a signal exits 130 or 143. */
+export interface CommandOutcome {
+  exitCode: number;
+}
+
+export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command {
   const program = new Command('deja')
     .description('Evolutionary AutoML search with unified functional hashing: never pay twice for the same function.')
     .version('0.1.0')
@@ -93,6 +100,17 @@ export function buildProgram(): Command {
     .action(spaceCommand);
 
   program
+    .command('worker')
+    .description('serve evaluations from a Redis queue for `deja run --redis` coordinators (runs the domain code it is sent)')
+    .requiredOption('--redis <url>', 'redis://[user:password@]host:port[/db], or rediss:// for TLS')
+    .option('--concurrency <n>', 'evaluations at once (threads of this worker)', positiveInt('--concurrency'), 1)
+    .option('--queue <name>', 'queue to serve', DEFAULT_QUEUE)
+    .option('--lock-duration <ms>', 'job lock in ms: how soon a dead worker\'s job runs on another worker (default 30000)', positiveInt('--lock-duration'))
+    .action(async (options) => {
+      outcome.exitCode = await workerCommand(options);
+    });
+
+  program
     .command('domains')
     .description('list the built-in domains')
     .action(() => {
@@ -104,9 +122,10 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const outcome: CommandOutcome = { exitCode: 0 };
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
-    return 0;
+    await buildProgram(outcome).parseAsync(argv, { from: 'user' });
+    return outcome.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2;
