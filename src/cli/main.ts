@@ -56,6 +56,8 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command
     .option('--no-progress', 'no live progress line')
     .option('--json', 'print the summary as JSON')
     .option('--force', 'overwrite an existing run in --out')
+    .option('--redis <url>', 'send evaluations to `deja worker`s through this Redis; --workers is then how many are in flight')
+    .option('--queue <name>', 'evaluation queue on --redis', DEFAULT_QUEUE)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend for domains that train networks (sets domainOptions.backend)').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
     .action(runCommand);
 
@@ -66,6 +68,8 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command
     .option('--workers <n>', 'evaluation threads; 0 evaluates inline', nonNegativeInt('--workers'))
     .option('--batch-size <n>', 'evaluations per message to a worker (raise for cheap domains)', positiveInt('--batch-size'))
     .addOption(new Option('--max-evals <n>', 'new total budget.maxEvaluations').argParser(nonNegativeInt('--max-evals')))
+    .option('--redis <url>', 'send evaluations to `deja worker`s through this Redis; --workers is then how many are in flight')
+    .option('--queue <name>', 'evaluation queue on --redis', DEFAULT_QUEUE)
     .option('--no-progress', 'no live progress line')
     .option('--json', 'print the summary as JSON')
     .action(resumeCommand);

@@ -4,6 +4,11 @@ import { loadExperimentFile } from '../experiment/load-experiment.js';
 import type { ExperimentInput } from '../experiment/schema.js';
 import type { SearchEvent } from '../record/events.js';
 import { resolveSearch, runResolvedSearch, type ResolvedSearch } from '../search/run-search.js';
+import { checkRedisUrl, redactRedisUrl } from '../redis/connection.js';
+import { checkQueueName, DEFAULT_QUEUE } from '../workers/evaluation-queue.js';
+import { errorMessage } from '../workers/evaluation-task.js';
+import type { Evaluator } from '../workers/evaluator.js';
+import { QueueEvaluator } from '../workers/queue-evaluator.js';
 import { CliError } from './cli-error.js';
 import { formatSummary } from './format.js';
 import { createProgressLine } from './progress.js';
@@ -19,6 +24,9 @@ export interface RunCommandOptions {
   json?: boolean;
   force?: boolean;
   backend?: string;
+  /** Send evaluations to `deja worker`s through this Redis (redis:// or rediss:// URL). */
+  redis?: string;
+  queue?: string;
 }
 
 function defaultOutDir(name: string): string {
@@ -39,11 +47,31 @@ export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers
 }
 
 /** Runs (or resumes) a resolved search with the progress line, Ctrl-C handling and the printed summary. */
-export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json'>, resumeFrom?: SearchEvent[]): Promise<void> {
+/** Where evaluations run, in words, for the first line of a run. */
+function describeEvaluation(experiment: ResolvedSearch['experiment'], options: Pick<RunCommandOptions, 'redis' | 'queue'>): string {
+  if (options.redis) return `evaluations on queue ${options.queue ?? DEFAULT_QUEUE} at ${redactRedisUrl(options.redis)} (${Math.max(1, experiment.workers)} in flight)`;
+  if (experiment.workers === 0) return 'inline evaluation';
+  return `${experiment.workers} worker${experiment.workers === 1 ? '' : 's'}${experiment.batchSize > 1 ? ` (batches of ${experiment.batchSize})` : ''}`;
+}
+
+/** The queue evaluator of `--redis`, connected; undefined without the flag. */
+async function remoteEvaluator(options: Pick<RunCommandOptions, 'redis' | 'queue'>): Promise<Evaluator | undefined> {
+  if (options.redis === undefined) return undefined;
+  const problem = checkRedisUrl(options.redis) ?? checkQueueName(options.queue ?? DEFAULT_QUEUE);
+  if (problem) throw new CliError(problem);
+  try {
+    return await QueueEvaluator.connect({ url: options.redis, queue: options.queue, onNotice: (line) => process.stderr.write(`deja: ${line}\n`) });
+  } catch (error) {
+    throw new CliError(`--redis: ${errorMessage(error)}`);
+  }
+}
+
+export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'redis' | 'queue'>, resumeFrom?: SearchEvent[]): Promise<void> {
   const { experiment, domain, mantissaBits } = resolved;
+  const evaluator = await remoteEvaluator(options);
   process.stderr.write(
     `deja: ${resumeFrom ? `resuming ${experiment.name} after ${resumeFrom.length} proposals` : experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
-      `${experiment.workers === 0 ? 'inline evaluation' : `${experiment.workers} worker${experiment.workers === 1 ? '' : 's'}${experiment.batchSize > 1 ? ` (batches of ${experiment.batchSize})` : ''}`}, ` +
+      `${describeEvaluation(experiment, options)}, ` +
       `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits)` : 'off'} -> ${outDir}\n`,
   );
   const controller = new AbortController();
@@ -55,12 +83,13 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
   process.on('SIGINT', onSigint);
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;
   try {
-    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, resumeFrom });
+    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, resumeFrom, evaluator });
     progress?.stop();
     process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary, outDir) + '\n');
   } finally {
     progress?.stop();
     process.off('SIGINT', onSigint);
+    await evaluator?.close(); // the run closes it too; this covers a run that failed before starting
   }
 }
 

@@ -53,6 +53,11 @@ export interface RunOptions {
    * append to its events.jsonl in `outDir`.
    */
   resumeFrom?: readonly SearchEvent[];
+  /**
+   * Where evaluations run, when not in this process (e.g. a QueueEvaluator for
+   * `deja worker`s); `workers` is then the number kept in flight. Closed by the run.
+   */
+  evaluator?: Evaluator;
 }
 
 /** Proposals allowed per evaluation when only an evaluation budget is set. */
@@ -141,7 +146,7 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
     searcher.restore(restored.individuals);
     fec?.restore(restored.cacheEntries, restored.cacheCounters);
   }
-  const evaluator: Evaluator = experiment.workers === 0 ? new InlineEvaluator(domain) : new WorkerPool(experiment.workers, experiment.batchSize);
+  const evaluator: Evaluator = options.evaluator ?? (experiment.workers === 0 ? new InlineEvaluator(domain) : new WorkerPool(experiment.workers, experiment.batchSize));
   // Batches (cheap domains): one batch per worker in flight plus one being filled, so workers
   // never wait for the main thread; batches land whole and in dispatch order, so the trajectory
   // stays a function of the seed however the threads are scheduled.
