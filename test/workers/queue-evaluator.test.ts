@@ -12,7 +12,7 @@ import { KEY_PREFIX } from '../../src/workers/evaluation-queue.js';
 import type { EvaluationOutcome } from '../../src/workers/evaluation-task.js';
 import { QueueEvaluator } from '../../src/workers/queue-evaluator.js';
 import { QueueWorker } from '../../src/workers/queue-worker.js';
-import { startWorker, type WorkerProcess } from './worker-processes.js';
+import { startWorker, type WorkerProcess } from '../fixtures/worker-processes.js';
 
 const domain = (options: Record<string, unknown> = {}) => ({ spec: fixturePath('test-domain'), options });
 const task = (x: number, options: Record<string, unknown> = {}) => ({ domain: domain(options), candidate: { x }, seed: x });
