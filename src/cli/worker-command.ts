@@ -8,6 +8,7 @@ import { redactRedisUrl, checkRedisUrl } from '../redis/connection.js';
 import { checkQueueName, DEFAULT_QUEUE } from '../workers/evaluation-queue.js';
 import { QueueWorker, type QueueWorkerStats } from '../workers/queue-worker.js';
 import { CliError } from './cli-error.js';
+import { SIGNAL_EXIT } from './exit-codes.js';
 
 export interface WorkerCommandOptions {
   redis: string;
@@ -52,11 +53,11 @@ function createStatusWriter(): { update(s: QueueWorkerStats): void; end(s: Queue
 
 /** Resolves with the exit code once a signal has stopped the worker (a second signal exits at once). */
 async function untilSignal(worker: QueueWorker): Promise<number> {
-  const signal = await Promise.race([once(process, 'SIGINT').then(() => 'SIGINT'), once(process, 'SIGTERM').then(() => 'SIGTERM')]);
-  const code = signal === 'SIGINT' ? 130 : 143;
-  process.stderr.write(`\ndeja worker: ${signal}: finishing running jobs (again to quit at once)\n`);
-  const force = () => process.exit(code);
-  process.once('SIGINT', force).once('SIGTERM', force);
+  const signals = Object.keys(SIGNAL_EXIT);
+  const signal = await Promise.race(signals.map((s) => once(process, s).then(() => s)));
+  const code = SIGNAL_EXIT[signal];
+  process.stderr.write(`\ndeja worker: ${signal}: finishing running jobs (send it again to quit at once)\n`);
+  for (const s of signals) process.once(s, () => process.exit(code));
   await worker.close();
   return code;
 }
