@@ -23,7 +23,7 @@ interface RecordedConfig extends Record<string, unknown> {
   resolvedMaxProposals?: number | null;
 }
 
-export interface ResumeCommandOptions extends Pick<RunCommandOptions, 'workers' | 'batchSize' | 'maxEvals' | 'progress' | 'json'> {
+export interface ResumeCommandOptions extends Pick<RunCommandOptions, 'workers' | 'batchSize' | 'maxEvals' | 'progress' | 'json' | 'redis' | 'queue'> {
   /** Drop corrupt lines in the middle of events.jsonl instead of refusing. */
   repair?: boolean;
   /** Run the domain module named in config.json (a run folder is data, not a program). */

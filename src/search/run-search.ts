@@ -49,6 +49,11 @@ export interface RunOptions extends SettleListeners {
   restored?: RestoredRun;
   /** Replace a run already in `outDir` (its files are removed first); without it such a folder is refused. */
   replace?: boolean;
+  /**
+   * Where evaluations run, when not in this process (e.g. a QueueEvaluator for
+   * `deja worker`s); `workers` is then the number kept in flight. Closed by the run.
+   */
+  evaluator?: Evaluator;
 }
 
 export async function runSearch(config: SearchConfig, options: RunOptions = {}): Promise<RunSummary> {
@@ -96,8 +101,14 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
   const searcher = createSearcher(domain, experiment.search, restored ? createRng(experiment.seed, 'search', 'resumed', restored.nextId) : createRng(experiment.seed, 'search'));
   if (restored) searcher.restore(restored.individuals);
   // Before the evaluator: a folder that is refused (locked, foreign) must not leave threads running.
-  const recorder = openRecorder(resolved, options.outDir, restored !== null ? 'append' : options.replace ? 'replace' : 'new');
-  const evaluator: Evaluator = experiment.workers === 0 ? new InlineEvaluator(domain) : new WorkerPool(experiment.workers, experiment.batchSize);
+  let recorder: RunRecorder | null;
+  try {
+    recorder = openRecorder(resolved, options.outDir, restored !== null ? 'append' : options.replace ? 'replace' : 'new');
+  } catch (error) {
+    await options.evaluator?.close();
+    throw error;
+  }
+  const evaluator: Evaluator = options.evaluator ?? (experiment.workers === 0 ? new InlineEvaluator(domain) : new WorkerPool(experiment.workers, experiment.batchSize));
   // Batches (cheap domains): one batch per worker in flight plus one being filled, so workers
   // never wait for the main thread.
   const batched = experiment.workers > 0 && experiment.batchSize > 1;
