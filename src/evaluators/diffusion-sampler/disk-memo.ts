@@ -3,8 +3,12 @@
  * that points at the same cache folder. One writer at a time: the first
  * thread takes a lock file, the others wait for the result file; writes go
  * through a temporary file and a rename so readers never see half a file.
+ * Every file has a sidecar `<file>.sha256` with its size and SHA-256, written
+ * before it: a file whose size or checksum does not match (damaged, truncated,
+ * replaced) is not trusted but computed again.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const STALE_LOCK_MS = 20 * 60 * 1000;
@@ -22,7 +26,8 @@ export async function memoOnDisk<T>(
   mkdirSync(dirname(file), { recursive: true });
   const lock = `${file}.lock`;
   for (;;) {
-    if (existsSync(file)) return decode(readFileSync(file));
+    const verified = readVerified(file);
+    if (verified !== null) return decode(verified);
     let fd: number | undefined;
     try {
       fd = openSync(lock, 'wx');
@@ -39,15 +44,41 @@ export async function memoOnDisk<T>(
     }
     try {
       const value = await compute();
-      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      writeFileSync(tmp, encode(value));
-      renameSync(tmp, file);
+      const bytes = Buffer.from(encode(value));
+      // The sidecar first: a reader that sees the file always finds what vouches for it.
+      writeAtomically(`${file}.sha256`, Buffer.from(JSON.stringify({ size: bytes.length, sha256: sha256(bytes) })));
+      writeAtomically(file, bytes);
       return value;
     } finally {
       closeSync(fd);
       unlinkSync(lock);
     }
   }
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function writeAtomically(file: string, bytes: Buffer): void {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
+}
+
+/** The file's bytes when its sidecar vouches for them; null (and both removed) otherwise. */
+function readVerified(file: string): Buffer | null {
+  if (!existsSync(file)) return null;
+  try {
+    const meta = JSON.parse(readFileSync(`${file}.sha256`, 'utf8')) as { size: number; sha256: string };
+    const bytes = readFileSync(file);
+    if (bytes.length === meta.size && sha256(bytes) === meta.sha256) return bytes;
+  } catch {
+    // no sidecar (an older cache, or a crash between the two writes) or an unreadable one
+  }
+  rmSync(file, { force: true });
+  rmSync(`${file}.sha256`, { force: true });
+  return null;
 }
 
 export function encodeFloat64(values: Float64Array): Buffer {

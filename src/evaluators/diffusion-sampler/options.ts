@@ -1,4 +1,6 @@
 /** The experiment's domainOptions for this domain, validated with one-line errors. */
+import { join } from 'node:path';
+import envPaths from 'env-paths';
 import { z } from 'zod';
 import { DomainInputError } from '../../domain/domain.js';
 
@@ -32,7 +34,17 @@ const optionsSchema = z.strictObject({
   trainSeed: z.number().int().default(0),
   /** tfjs backend for the trained denoiser. */
   backend: z.enum(['cpu', 'wasm']).default('wasm'),
-  cacheDir: z.string().min(1).default('.deja-cache/diffusion-sampler'),
+  /**
+   * Where references, the MNIST mixture and trained weights are kept between runs: the
+   * user's cache folder by default (env-paths: $XDG_CACHE_HOME/deja or ~/.cache/deja on
+   * Linux). A path with ".." is refused: a shared experiment or run folder must not make
+   * deja write or trust files anywhere it likes.
+   */
+  cacheDir: z
+    .string()
+    .min(1)
+    .refine((dir) => !dir.split(/[\\/]/).includes('..'), { message: 'cacheDir: a path with ".." is not allowed; give an absolute path or one inside the working folder' })
+    .default(() => join(envPaths('deja', { suffix: '' }).cache, 'diffusion-sampler')),
 });
 
 export type SamplerDomainOptions = z.infer<typeof optionsSchema>;
