@@ -2,13 +2,19 @@
 import { z } from 'zod';
 import { DomainInputError } from '../../domain/domain.js';
 
-export const MODELS = ['ring', 'grid', 'mnist', 'trained'] as const;
+export const MODELS = ['ring', 'grid', 'mnist', 'trained', 'mr-ring'] as const;
 export type ModelName = (typeof MODELS)[number];
 
 const optionsSchema = z.strictObject({
   model: z.enum(MODELS).default('ring'),
   /** NFE limit: random and mutated candidates stay within it; evaluation penalises excess. */
   nfe: z.number().int().min(1).max(200).default(10),
+  /**
+   * What a sampler is compared with: the probability-flow ODE's solution from
+   * the same noise ("ode", ODE samplers), or the reverse SDE's from the same
+   * noise and Brownian path ("sde", the reverse-SDE samplers mr-em and mrs-sde).
+   */
+  target: z.enum(['ode', 'sde']).default('ode'),
   /** Fitness lost per NFE above the limit. */
   nfePenalty: z.number().min(0).default(1),
   /** Noises per evaluation (the same fixed set for every candidate). */
