@@ -3,7 +3,8 @@
  * schedule x step count) under an NFE limit, hashing away algebraically
  * equal ones. See docs/domains/diffusion-sampler.md.
  */
-import { DomainInputError, defineDomain, type Domain, type DomainFactory } from '../../domain/domain.js';
+import { parseJsonCandidate } from '../../domain/domain-options.js';
+import { defineDomain, type Domain, type DomainFactory } from '../../domain/domain.js';
 import {
   EDM_SOLVERS,
   MR_ODE_SOLVERS,
@@ -73,17 +74,7 @@ const factory: DomainFactory<SamplerCandidate> = (raw) => {
     },
     describe: (c) => describeCandidate(c, range),
     validate,
-    parse: (text) => {
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        throw new DomainInputError('candidate: expected a JSON object such as {"solver":"euler","schedule":{"kind":"edm","rho":7},"steps":10}');
-      }
-      const problem = validate(value);
-      if (problem) throw new DomainInputError(problem);
-      return value as SamplerCandidate;
-    },
+    parse: (text) => parseJsonCandidate(text, '{"solver":"euler","schedule":{"kind":"edm","rho":7},"steps":10}', validate),
     normalize: (c) => normalizeCandidate(c, range),
     close: async () => {
       if (setup) (await setup).model.dispose();

@@ -1,5 +1,6 @@
 /** The experiment's domainOptions for this domain, validated with one-line errors. */
 import { z } from 'zod';
+import { parseDomainOptions } from '../../domain/domain-options.js';
 import { DomainInputError } from '../../domain/domain.js';
 
 export const MODELS = ['ring', 'grid', 'mnist', 'trained', 'mr-ring'] as const;
@@ -44,16 +45,9 @@ const optionsSchema = z.strictObject({
 export type SamplerDomainOptions = z.infer<typeof optionsSchema>;
 
 export function parseOptions(raw: Record<string, unknown>): SamplerDomainOptions {
-  const parsed = optionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    if (issue.code === 'unrecognized_keys') {
-      throw new DomainInputError(`domainOptions: unknown option ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${Object.keys(optionsSchema.shape).join(', ')}`);
-    }
-    throw new DomainInputError(`domainOptions.${issue.path.join('.')}: ${issue.message}`);
+  const options = parseDomainOptions(optionsSchema, raw);
+  if (options.sigmaMin >= options.sigmaMax) {
+    throw new DomainInputError(`domainOptions.sigmaMin: must be below sigmaMax (${options.sigmaMax})`);
   }
-  if (parsed.data.sigmaMin >= parsed.data.sigmaMax) {
-    throw new DomainInputError(`domainOptions.sigmaMin: must be below sigmaMax (${parsed.data.sigmaMax})`);
-  }
-  return parsed.data;
+  return options;
 }

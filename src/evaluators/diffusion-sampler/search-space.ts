@@ -4,6 +4,7 @@
  * solver, so a costlier solver takes fewer steps.
  */
 import type { Rng } from '../../random/rng.js';
+import { pickWeighted } from '../../random/weighted.js';
 import {
   DEIS_VARIANTS,
   EDM_SCHEDULE_KINDS,
@@ -234,16 +235,7 @@ const MUTATIONS: Array<[number, Mutation]> = [
 
 export function mutateCandidate(c: SamplerCandidate, space: SearchSpace, rng: Rng): SamplerCandidate {
   for (let attempt = 0; attempt < 50; attempt++) {
-    let u = rng.next();
-    let mutation = MUTATIONS[MUTATIONS.length - 1][1];
-    for (const [p, m] of MUTATIONS) {
-      if (u < p) {
-        mutation = m;
-        break;
-      }
-      u -= p;
-    }
-    const next = mutation(c, space, rng);
+    const next = pickWeighted(MUTATIONS, rng)(c, space, rng);
     if (next && nfe(next, space.range) <= space.nfeLimit) return normalizeCandidate(next, space.range);
   }
   return randomCandidate(space, rng);

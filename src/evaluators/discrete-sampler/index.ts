@@ -4,7 +4,8 @@
  * under a limit on the expected network calls, with RADD's cache (calls only
  * on changed sequences) as an option. See docs/domains/diffusion-sampler.md.
  */
-import { DomainInputError, defineDomain, type Domain, type DomainFactory } from '../../domain/domain.js';
+import { parseJsonCandidate } from '../../domain/domain-options.js';
+import { defineDomain, type Domain, type DomainFactory } from '../../domain/domain.js';
 import { describeCandidate, normalizeCandidate, validateCandidate, type DiscreteCandidate } from './candidate.js';
 import { chainOf, evaluateDiscrete, prepareSetup, type DiscreteSetup } from './evaluate.js';
 import { parseOptions } from './options.js';
@@ -37,17 +38,7 @@ const factory: DomainFactory<DiscreteCandidate> = (raw) => {
     finalEvaluate: (c) => evaluateDiscrete(c, (heldOut ??= prepareSetup(chainOf(options), options.samples, options.heldOutSeed)), options),
     describe: describeCandidate,
     validate,
-    parse: (text) => {
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        throw new DomainInputError('candidate: expected a JSON object such as {"sampler":"analytic","schedule":{"kind":"linear"},"steps":8}');
-      }
-      const problem = validate(value);
-      if (problem) throw new DomainInputError(problem);
-      return value as DiscreteCandidate;
-    },
+    parse: (text) => parseJsonCandidate(text, '{"sampler":"analytic","schedule":{"kind":"linear"},"steps":8}', validate),
     normalize: normalizeCandidate,
   };
   return defineDomain(domain);

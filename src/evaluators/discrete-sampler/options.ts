@@ -1,5 +1,6 @@
 /** The experiment's domainOptions for the discrete-sampler domain, validated with one-line errors. */
 import { z } from 'zod';
+import { parseDomainOptions } from '../../domain/domain-options.js';
 import { DomainInputError } from '../../domain/domain.js';
 
 const optionsSchema = z.strictObject({
@@ -23,14 +24,7 @@ const optionsSchema = z.strictObject({
 export type DiscreteDomainOptions = z.infer<typeof optionsSchema>;
 
 export function parseOptions(raw: Record<string, unknown>): DiscreteDomainOptions {
-  const parsed = optionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    if (issue.code === 'unrecognized_keys') {
-      throw new DomainInputError(`domainOptions: unknown option ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${Object.keys(optionsSchema.shape).join(', ')}`);
-    }
-    throw new DomainInputError(`domainOptions.${issue.path.join('.')}: ${issue.message}`);
-  }
-  if (parsed.data.heldOutSeed === parsed.data.uniformSeed) throw new DomainInputError('domainOptions.heldOutSeed: must differ from uniformSeed (the final score uses unseen uniforms)');
-  return parsed.data;
+  const options = parseDomainOptions(optionsSchema, raw);
+  if (options.heldOutSeed === options.uniformSeed) throw new DomainInputError('domainOptions.heldOutSeed: must differ from uniformSeed (the final score uses unseen uniforms)');
+  return options;
 }

@@ -4,6 +4,7 @@
  * or k, is chosen last, after the sampler, schedule and cache.
  */
 import type { Rng } from '../../random/rng.js';
+import { pickWeighted } from '../../random/weighted.js';
 import { GRID_SAMPLERS, MAX_STEPS, SCHEDULE_KINDS, isGridSampler, normalizeCandidate, type DiscreteCandidate, type MaskSchedule } from './candidate.js';
 import { expectedNfe } from './samplers.js';
 
@@ -107,16 +108,7 @@ const MUTATIONS: Array<[number, Mutation]> = [
 
 export function mutateCandidate(c: DiscreteCandidate, space: DiscreteSpace, rng: Rng): DiscreteCandidate {
   for (let attempt = 0; attempt < 50; attempt++) {
-    let u = rng.next();
-    let mutation = MUTATIONS[MUTATIONS.length - 1][1];
-    for (const [p, m] of MUTATIONS) {
-      if (u < p) {
-        mutation = m;
-        break;
-      }
-      u -= p;
-    }
-    const next = mutation(c, space, rng);
+    const next = pickWeighted(MUTATIONS, rng)(c, space, rng);
     if (next && (next.k === undefined || (next.k >= 1 && next.k <= space.length)) && within(next, space)) return normalizeCandidate(next);
   }
   return randomCandidate(space, rng);
