@@ -21,9 +21,10 @@ interface RecordedConfig extends Record<string, unknown> {
   hashFormat?: number;
   node?: string;
   resolvedMaxProposals?: number | null;
+  cacheRecord?: { runUid?: string };
 }
 
-export interface ResumeCommandOptions extends Pick<RunCommandOptions, 'workers' | 'batchSize' | 'maxEvals' | 'progress' | 'json' | 'redis' | 'queue'> {
+export interface ResumeCommandOptions extends Pick<RunCommandOptions, 'workers' | 'batchSize' | 'maxEvals' | 'progress' | 'json' | 'redis' | 'queue' | 'cacheStore' | 'cacheDb'> {
   /** Drop corrupt lines in the middle of events.jsonl instead of refusing. */
   repair?: boolean;
   /** Run the domain module named in config.json (a run folder is data, not a program). */
@@ -58,7 +59,7 @@ export async function resumeCommand(dir: string, options: ResumeCommandOptions):
   // Taken before anything is read or repaired; the recorder takes it again (same process).
   const release = acquireRunLock(dir);
   try {
-    const { domainName, domainVersion, probeKey, hashFormat, node: _node, resolvedMaxProposals: _derived, [DIGEST_FIELD]: _digest, ...recorded } = readRecordedConfig(dir);
+    const { domainName, domainVersion, probeKey, hashFormat, node: _node, resolvedMaxProposals: _derived, cacheRecord, [DIGEST_FIELD]: _digest, ...recorded } = readRecordedConfig(dir);
     const experiment = parseExperiment(mergeOverrides(recorded, flagOverrides(options)), join(dir, 'config.json'));
     if (!findBuiltinDomain(experiment.domain) && !options.trustDomain) {
       throw new CliError(`resume: ${dir}/config.json names domain code (${experiment.domain}); a run folder is data, not a program: pass --trust-domain to run that module`);
@@ -83,7 +84,7 @@ export async function resumeCommand(dir: string, options: ResumeCommandOptions):
       throw new CliError(`resume: ${dir} was hashed by ${domainName} v${domainVersion} (hash format ${hashFormat}); this deja has ${domain.name} v${domain.version} (hash format ${HASH_FORMAT_VERSION}), so its cache keys would not match`);
     }
     await settleBadLines(eventsPath, report, options.repair === true, notice);
-    return await executeRun(resolved, dir, options, restorer.result());
+    return await executeRun(resolved, dir, options, restorer.result(), cacheRecord?.runUid);
   } finally {
     release();
   }

@@ -1,5 +1,6 @@
 import { existsSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultStoreKind } from '../cache/cache-location.js';
 import { loadExperimentFile } from '../experiment/load-experiment.js';
 import type { ExperimentInput } from '../experiment/schema.js';
 import type { RestoredRun } from '../record/restore-run.js';
@@ -26,6 +27,8 @@ export interface RunCommandOptions {
   json?: boolean;
   force?: boolean;
   backend?: string;
+  cacheStore?: string;
+  cacheDb?: string;
   /** Send evaluations to `deja worker`s through this Redis (redis:// or rediss:// URL). */
   redis?: string;
   queue?: string;
@@ -37,14 +40,15 @@ function defaultOutDir(name: string): string {
 }
 
 /** Command-line flags that override the experiment file. */
-export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers' | 'batchSize' | 'maxEvals' | 'backend'> & { cache?: boolean }): Partial<ExperimentInput> {
+export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers' | 'batchSize' | 'maxEvals' | 'backend' | 'cacheStore' | 'cacheDb'> & { cache?: boolean }): Partial<ExperimentInput> {
+  const store = options.cacheDb ?? options.cacheStore;
   return {
     domainOptions: options.backend === undefined ? undefined : { backend: options.backend },
     seed: options.seed,
     workers: options.workers,
     batchSize: options.batchSize,
     budget: options.maxEvals === undefined ? undefined : { maxEvaluations: options.maxEvals },
-    cache: options.cache === false ? { enabled: false } : undefined,
+    cache: options.cache === false ? { enabled: false } : store !== undefined ? { store } : undefined,
   };
 }
 
@@ -91,13 +95,13 @@ function stopOnSignals(controller: AbortController): { detach: () => void; recei
  * Runs (or resumes) a resolved search with the progress line, signal handling and the
  * printed summary; returns the exit code (0, or 128 + the signal that interrupted it).
  */
-export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'force' | 'redis' | 'queue'>, restored?: RestoredRun): Promise<number> {
+export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'force' | 'redis' | 'queue'>, restored?: RestoredRun, cacheRunUid?: string): Promise<number> {
   const { experiment, domain, mantissaBits } = resolved;
   const evaluator = await remoteEvaluator(options);
   process.stderr.write(
     `deja: ${restored ? `resuming ${experiment.name} after ${restored.nextId} proposals` : experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
       `${describeEvaluation(experiment, options)}, ` +
-      `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits)` : 'off'} -> ${outDir}\n`,
+      `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits, ${experiment.cache.store ?? defaultStoreKind()} store)` : 'off'} -> ${outDir}\n`,
   );
   if (experiment.workers === 0 && evaluator === undefined) {
     process.stderr.write('deja: inline evaluation: a synchronous hang in domain code cannot be timed out or interrupted here; use --workers 1 or more for that\n');
@@ -106,7 +110,10 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
   const signals = stopOnSignals(controller);
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;
   try {
-    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, restored, replace: options.force, evaluator });
+    // The command line keeps the cache between runs unless told otherwise (--cache-store memory).
+    const summary = await runResolvedSearch(resolved, {
+      outDir, signal: controller.signal, onProgress: progress?.update, restored, replace: options.force, evaluator, defaultCacheStore: defaultStoreKind(), cacheRunUid,
+    });
     progress?.stop();
     process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary, outDir) + '\n');
     const signal = signals.received();

@@ -48,6 +48,14 @@ export const CacheSchema = z.strictObject({
   mantissaBits: z.int().min(0).max(52).optional(),
   /** Probe the first 20 candidates and 1 in 50 after twice, and stop the run if a probe disagrees with itself. */
   recheckProbes: z.boolean().default(true),
+  /**
+   * Where entries live: "memory" (gone with the run), "persistent" (the user's cache
+   * folder, shared by every run on the machine), or a database file path. Unset: the
+   * command line uses "persistent", the library "memory".
+   */
+  store: z.string().min(1).optional(),
+  /** Share of full hits evaluated anyway and compared with the stored fitness (false merges are counted). */
+  verifyProbability: z.number().min(0).max(1).default(0),
 });
 
 export const RecordSchema = z.strictObject({

@@ -34,6 +34,8 @@ export interface RunStats {
   evaluationCost: number;
   lastSettledAt: number;
   largestClasses: EquivalenceClass[];
+  /** Hits and joins on entries or evaluations of other (earlier or concurrent) runs, and the cost they saved. */
+  fromOtherRuns: { fullHits: number; inFlightJoins: number; costSaved: number };
 }
 
 /** Reads a whole small log into memory (tests); the CLI streams it (event-log.ts). Bad lines are skipped. */
@@ -91,6 +93,7 @@ export class RunStatsAccumulator {
   private evaluationCost = 0;
   private evaluations = 0;
   private lastSettledAt = 0;
+  private readonly fromOtherRuns = { fullHits: 0, inFlightJoins: 0, costSaved: 0 };
 
   add(e: SearchEvent): void {
     this.proposals++;
@@ -103,6 +106,11 @@ export class RunStatsAccumulator {
     if (e.outcome === 'failed' && e.joined !== undefined) this.failedJoins++;
     if (e.fitness !== null && (this.bestFitness === null || e.fitness > this.bestFitness)) this.bestFitness = e.fitness;
     this.lastSettledAt = Math.max(this.lastSettledAt, e.settledAt);
+    if (e.fromOtherRun) {
+      if (e.outcome === 'full-hit') this.fromOtherRuns.fullHits++;
+      else this.fromOtherRuns.inFlightJoins++;
+      this.fromOtherRuns.costSaved += e.savedCost ?? 0;
+    }
     if (e.hash === null) return;
     this.lookups++;
     let c = this.classes.get(e.hash);
@@ -138,6 +146,7 @@ export class RunStatsAccumulator {
       evaluationCost: this.evaluationCost,
       lastSettledAt: this.lastSettledAt,
       largestClasses,
+      fromOtherRuns: { ...this.fromOtherRuns },
     };
   }
 }
