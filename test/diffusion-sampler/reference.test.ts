@@ -51,7 +51,8 @@ describe('diffusion-sampler disk memo', () => {
       const c = await memoOnDisk(file, compute, encodeFloat64, decodeFloat64);
       assert.equal(computed, 1);
       for (const v of [a, b, c]) assert.deepEqual(Array.from(v), [1.5, -2, Math.PI]);
-      assert.deepEqual(readdirSync(join(dir, 'sub')), ['x.f64']);
+      // The value and its checksum sidecar; no lock or temporary file is left behind.
+      assert.deepEqual(readdirSync(join(dir, 'sub')).sort(), ['x.f64', 'x.f64.sha256']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
