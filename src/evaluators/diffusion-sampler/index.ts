@@ -10,6 +10,7 @@ import { buildModel } from './models.js';
 import { parseOptions } from './options.js';
 import { createProbe, probeKey } from './probe.js';
 import { mutateCandidate, randomCandidate } from './search-space.js';
+import { renderSchedule } from './render-schedule.js';
 
 /** Probe semantics version: bump when the probe, its inputs or the solvers' arithmetic change. */
 export const DOMAIN_VERSION = '1';
@@ -45,6 +46,7 @@ const factory: DomainFactory<SamplerCandidate> = (raw) => {
       return evaluateSampler(c, ready, options);
     },
     describe: (c) => describeCandidate(c, range),
+    render: (c) => renderSchedule(c, range),
     validate: (c) => validateCandidate(c, range),
     parse: (text) => {
       let value: unknown;
