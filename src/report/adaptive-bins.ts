@@ -71,7 +71,7 @@ export class AdaptiveBins {
     const out: BinnedSeries = {
       width: this.width, x: [], proposals: [], evaluations: [], best: [], paid: [], saved: [],
       outcomes: Object.fromEntries(CACHE_OUTCOMES.map((o) => [o, []])) as unknown as BinnedSeries['outcomes'],
-      hitRate: [],
+      hits: [], lookups: [],
     };
     const carried: Record<string, number> = { proposals: 0, evaluations: 0, best: NaN, paid: 0, saved: 0 };
     for (let bin = 0; bin < this.used; bin++) {
@@ -81,7 +81,8 @@ export class AdaptiveBins {
         (out[k] as (number | null)[]).push(Number.isNaN(carried[k]) ? null : carried[k]);
       }
       CACHE_OUTCOMES.forEach((o, i) => out.outcomes[o].push(this.counts[bin * CACHE_OUTCOMES.length + i]));
-      out.hitRate.push(this.lookups[bin] > 0 ? this.hits[bin] / this.lookups[bin] : null);
+      out.hits.push(this.hits[bin]);
+      out.lookups.push(this.lookups[bin]);
     }
     return out;
   }

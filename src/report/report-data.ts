@@ -30,8 +30,10 @@ export interface BinnedSeries {
   saved: number[];
   /** Proposals settled within each bin, by outcome. */
   outcomes: Record<Outcome, number[]>;
-  /** (full hits + in-flight joins) / lookups within each bin; null where nothing was looked up. */
-  hitRate: (number | null)[];
+  /** Proposals within each bin that cost no evaluation (full hits and joins, failed joins included). */
+  hits: number[];
+  /** Proposals within each bin that were looked up in the cache (all of them when it is on). */
+  lookups: number[];
 }
 
 export interface RunSeries {

@@ -51,11 +51,12 @@ export class RunAccumulator {
     this.probeMs += e.probeMs;
     this.evalMs += e.evalMs ?? 0;
     this.lastSettledAt = Math.max(this.lastSettledAt, e.settledAt);
-    const hit = e.outcome === 'full-hit' || e.outcome === 'in-flight-join';
+    // Cost no evaluation: full hits and joins, also a join whose owner's evaluation failed (as deja stats counts).
+    const hit = e.outcome === 'full-hit' || e.outcome === 'in-flight-join' || (e.outcome === 'failed' && e.joined !== undefined);
     if (e.hash !== null) {
       const s = this.hashes.slot(e.hash);
       // A hit saves what an evaluation of its function cost on average so far.
-      if (hit) t.saved += this.hashes.meanCost(s);
+      if (e.outcome === 'full-hit' || e.outcome === 'in-flight-join') t.saved += this.hashes.meanCost(s);
       this.hashes.proposals[s]++;
       if (e.evalMs !== null && e.outcome !== 'failed') {
         this.hashes.evaluations[s]++;

@@ -28,7 +28,8 @@ describe('adaptive bins', () => {
     assert.equal(sum(s.outcomes.miss) + sum(s.outcomes['full-hit']), 1000);
     assert.equal(sum(s.outcomes['full-hit']), 250);
     assert.equal(s.outcomes.miss[0], 127 - 31); // x in 1..127, 31 of them multiples of 4
-    assert.ok(s.hitRate.every((r) => r !== null && Math.abs(r - 0.25) < 0.01));
+    assert.deepEqual(s.lookups, s.x.map((_, k) => (k === 7 ? 1000 - 895 : k === 0 ? 127 : 128)));
+    assert.ok(s.hits.every((h, k) => Math.abs(h / s.lookups[k] - 0.25) < 0.01));
     assert.equal(s.best[7], 1000 % 7);
   });
 
@@ -40,7 +41,8 @@ describe('adaptive bins', () => {
     assert.deepEqual(s.x, [1, 2, 3, 4, 5, 6, 7]);
     assert.deepEqual(s.paid, [2, 2, 2, 2, 2, 2, 5]);
     assert.deepEqual(s.outcomes.miss, [1, 0, 0, 0, 0, 0, 0]);
-    assert.deepEqual(s.hitRate, [0, null, null, null, null, null, 0]);
+    assert.deepEqual(s.lookups, [1, 0, 0, 0, 0, 0, 1]);
+    assert.deepEqual(s.hits, [0, 0, 0, 0, 0, 0, 0]);
   });
 });
 
@@ -70,6 +72,8 @@ describe('run series from a real run', () => {
       assert.ok(s.x.length <= 512 && s.x.every((x, i) => i === 0 || x >= s.x[i - 1]));
       assert.equal(sum(OUTCOMES.map((o) => sum(s.outcomes[o]))), summary.proposals);
       assert.equal(sum(s.outcomes['full-hit']), summary.cache.fullHits);
+      assert.equal(sum(s.hits), summary.cache.fullHits + summary.cache.inFlightJoins);
+      assert.equal(sum(s.lookups), summary.proposals);
       assert.equal(s.proposals.at(-1), summary.proposals);
       assert.equal(s.best.at(-1), summary.best!.fitness);
     }

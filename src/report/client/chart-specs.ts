@@ -54,13 +54,14 @@ export function coarsen(s: BinnedSeries, maxPoints = RATE_POINTS): BinnedSeries 
   const last = <T>(col: T[]) => groups.map(([, b]) => col[b - 1]);
   const sums = (col: number[]) => groups.map(([a, b]) => col.slice(a, b).reduce((x, y) => x + y, 0));
   const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, sums(s.outcomes[o])])) as BinnedSeries['outcomes'];
-  const hitRate = groups.map((_, g) => {
-    const hits = outcomes['full-hit'][g] + outcomes['in-flight-join'][g];
-    const all = OUTCOMES.reduce((n, o) => n + outcomes[o][g], 0);
-    return s.hitRate.slice(groups[g][0], groups[g][1]).every((v) => v === null) || all === 0 ? null : hits / all;
-  });
-  return { width: s.width * f, x: last(s.x), proposals: last(s.proposals), evaluations: last(s.evaluations), best: last(s.best), paid: last(s.paid), saved: last(s.saved), outcomes, hitRate };
+  return {
+    width: s.width * f, x: last(s.x), proposals: last(s.proposals), evaluations: last(s.evaluations), best: last(s.best),
+    paid: last(s.paid), saved: last(s.saved), outcomes, hits: sums(s.hits), lookups: sums(s.lookups),
+  };
 }
+
+/** Share of each bin's lookups that cost no evaluation; null where nothing was looked up. */
+export const hitRates = (s: BinnedSeries) => s.hits.map((h, i) => (s.lookups[i] > 0 ? h / s.lookups[i] : null));
 
 const line = (label: string, stroke: string, dash?: number[]): uPlot.Series => ({ label, stroke, width: 2, dash, spanGaps: true, points: { show: false } });
 
@@ -106,14 +107,14 @@ export function outcomeSpec(run: RunView, index: number): ChartSpec {
 }
 
 export function hitRateSpec(runs: RunView[]): ChartSpec {
-  const cached = runs.map((r, i) => ({ r, i })).filter(({ r }) => r.series.byProposal.hitRate.some((v) => v !== null));
+  const cached = runs.map((r, i) => ({ r, i })).filter(({ r }) => r.series.byProposal.lookups.some((n) => n > 0));
   return {
     id: 'hit-rate', title: 'Hit rate as the population converges', note: 'share of proposals in each bin that cost no evaluation (full hits and in-flight joins)',
     xLabel: 'proposals', yLabel: 'hit rate', yFormat: (v) => percent(v), fromZero: true,
     series: cached.map(({ r, i }) => line(r.label, runColor(i))),
     data: join(cached.map(({ r }) => {
       const s = coarsen(r.series.byProposal);
-      return [s.x, s.hitRate];
+      return [s.x, hitRates(s)];
     })),
   };
 }

@@ -14,6 +14,8 @@ declare global {
   interface Window {
     /** Renders so far; the tests wait for it to grow. */
     dejaRenders: number;
+    /** Milliseconds from navigation start to the end of the first render (the benchmark reads it). */
+    dejaFirstRenderMs?: number;
   }
 }
 window.dejaRenders = 0;
@@ -44,6 +46,7 @@ function render(data: ReportData): void {
   byId('config').innerHTML = runs.map((r) => `<h3>Best of ${escapeHtml(r.label)}</h3><div class="best">${candidate(r.best)}</div>${configBlock(r)}`).join('');
   byId('generated').textContent = `data as of ${new Date(data.generatedAt).toLocaleString()}`;
   window.dejaRenders++;
+  window.dejaFirstRenderMs ??= performance.now();
 }
 
 async function poll(version: string): Promise<void> {

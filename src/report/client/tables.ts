@@ -23,14 +23,14 @@ export function runsTable(runs: RunView[]): string {
   const head = ['run', 'domain', 'seed', 'cache', 'status', 'wall', 'proposals', 'evaluations', 'hit rate', 'cost paid', 'cost saved', 'best fitness', 'held-out'];
   const rows = runs.map((r, i) => {
     const t = r.series.totals;
-    const lookups = r.series.byProposal.outcomes;
-    const hits = sum(lookups['full-hit']) + sum(lookups['in-flight-join']);
+    const hits = sum(r.series.byProposal.hits);
+    const lookups = sum(r.series.byProposal.lookups);
     const stop = field(r.summary, 'stopReason');
     return [
       `${swatch(i)}${escapeHtml(r.label)}`, escapeHtml(String(field(r.config, 'domain') ?? '?')), escapeHtml(String(field(r.config, 'seed') ?? '?')),
       cacheEnabled(r) ? 'on' : 'off', typeof stop === 'string' ? `stopped: ${escapeHtml(stop)}` : '<b>running</b>',
       seconds(num(field(r.summary, 'wallSeconds')) ?? t.lastSettledAt), integer(t.proposals), integer(t.evaluations),
-      cacheEnabled(r) ? percent(t.proposals ? hits / t.proposals : null) : '–', fixed(t.paid, 2), fixed(t.saved, 2), fixed(t.best), heldOut(r),
+      lookups > 0 ? percent(hits / lookups) : '–', fixed(t.paid, 2), fixed(t.saved, 2), fixed(t.best), heldOut(r),
     ];
   });
   return table(head, rows, 'runs');
