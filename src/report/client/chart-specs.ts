@@ -46,6 +46,8 @@ function join(tables: Table[]): uPlot.AlignedData {
 
 /** Stacked rates and hit rates read better from fewer, wider bins: merges neighbours exactly. */
 const RATE_POINTS = 120;
+/** A hit rate needs a few dozen proposals a bin to be more than noise. */
+const HIT_RATE_POINTS = 60;
 
 export function coarsen(s: BinnedSeries, maxPoints = RATE_POINTS): BinnedSeries {
   const f = Math.ceil(s.x.length / maxPoints);
@@ -113,7 +115,7 @@ export function hitRateSpec(runs: RunView[]): ChartSpec {
     xLabel: 'proposals', yLabel: 'hit rate', yFormat: (v) => percent(v), fromZero: true,
     series: cached.map(({ r, i }) => line(r.label, runColor(i))),
     data: join(cached.map(({ r }) => {
-      const s = coarsen(r.series.byProposal);
+      const s = coarsen(r.series.byProposal, HIT_RATE_POINTS);
       return [s.x, hitRates(s)];
     })),
   };

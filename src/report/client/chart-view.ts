@@ -40,11 +40,11 @@ function drawMarkers(markers: Marker[]) {
     const ctx = u.ctx;
     ctx.save();
     ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
-    for (const m of markers) {
+    markers.forEach((m, k) => {
       const ys = u.data[m.series] as (number | null)[];
       let i = ys.length - 1;
       while (i >= 0 && ys[i] == null) i--; // uPlot.join leaves undefined where a run has no row
-      if (i < 0 || !u.series[m.series].show) continue;
+      if (i < 0 || !u.series[m.series].show) return;
       const x = u.valToPos(u.data[0][i], 'x', true);
       const y = u.valToPos(ys[i]!, 'y', true);
       ctx.fillStyle = m.color;
@@ -52,8 +52,9 @@ function drawMarkers(markers: Marker[]) {
       ctx.arc(x, y, 5 * devicePixelRatio, 0, 2 * Math.PI);
       ctx.fill();
       ctx.textAlign = 'right';
-      ctx.fillText(m.label, x - 8 * devicePixelRatio, y - 8 * devicePixelRatio);
-    }
+      // Stacked upwards, so runs that stop at the same place keep readable labels.
+      ctx.fillText(m.label, x - 8 * devicePixelRatio, y - (8 + 14 * k) * devicePixelRatio);
+    });
     ctx.restore();
   };
 }
