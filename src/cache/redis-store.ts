@@ -71,6 +71,7 @@ export class RedisStore implements CacheStore {
   private readonly writes = new Set<Promise<unknown>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private entryCount = 0;
+  private sizeReadAt = 0;
   private lastError: string | null = null;
 
   private constructor(
@@ -198,7 +199,11 @@ export class RedisStore implements CacheStore {
     return this.entryCount;
   }
 
+  /** Writes go out as they are made; this only refreshes the entry count, at most once a second. */
   flush(): void {
+    const now = Date.now();
+    if (now - this.sizeReadAt < 1000) return;
+    this.sizeReadAt = now;
     void this.refreshSize().catch(() => undefined);
   }
 
