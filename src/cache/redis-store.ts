@@ -20,7 +20,7 @@
  */
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { connectRedis } from '../redis/connection.js';
+import { connectRedis, redactRedisUrl } from '../redis/connection.js';
 import type { CacheEntry, CacheStore, Claim, StoredEntry } from './cache-store.js';
 
 export interface RedisStoreOptions {
@@ -82,7 +82,7 @@ export class RedisStore implements CacheStore {
     this.runId = options.runId;
     this.prefix = `deja:fec:${options.namespace}:`;
     this.channel = `deja:fec:${options.namespace}`;
-    this.location = `redis ${options.namespace}`;
+    this.location = redactRedisUrl(options.url);
     this.marker = MARKER + options.runId;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.known = new LRUCache({ max: options.localCapacity ?? 100_000 });
