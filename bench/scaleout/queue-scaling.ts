@@ -24,17 +24,43 @@ import { domainPath } from '../core/paths.js';
 import { fmt } from '../core/timing.js';
 
 const EVAL_MS = 200;
-const EVALS_PER_WORKER = 25;
+const EVALS_PER_WORKER = 20;
 const only = process.argv.includes('--sharing-only');
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 
+/** Starts `n` worker processes, a few at a time (16 node processes booting at once starve a small machine). */
+const started: WorkerProcess[] = [];
+
 async function startWorkers(url: string, queue: string, n: number): Promise<WorkerProcess[]> {
-  const workers = Array.from({ length: n }, () => startWorker(url, '--queue', queue));
-  await Promise.all(workers.map((w) => w.waitFor(/serving queue/, 120_000)));
+  const workers: WorkerProcess[] = [];
+  for (let i = 0; i < n; i += 4) {
+    const batch = Array.from({ length: Math.min(4, n - i) }, () => startWorker(url, '--queue', queue));
+    started.push(...batch);
+    await Promise.all(batch.map((w) => w.waitFor(/serving queue/, 300_000)));
+    workers.push(...batch);
+  }
   return workers;
+}
+
+/** Steady-state evaluations/s of one search: from the first wave of landings to the last (the first jobs also load the domain). */
+async function searchRate(n: number, evaluator?: Evaluator): Promise<{ steady: number; summary: RunSummary }> {
+  const landed: number[] = [];
+  const summary = await runSearch(
+    {
+      name: 'queue-scaling',
+      domain: domainPath('trivial-domain'),
+      domainOptions: { evalMs: EVAL_MS, mode: 'sleep' },
+      budget: { maxEvaluations: EVALS_PER_WORKER * n },
+      cache: { enabled: false },
+      workers: n,
+      seed: 1,
+    },
+    { evaluator, onEvent: (e) => landed.push(e.settledAt) },
+  );
+  return { steady: (landed.length - n) / (landed[landed.length - 1] - landed[n - 1]), summary };
 }
 
 /** One `deja run --redis`-equivalent search per worker count; cache off so every proposal is evaluated. */
@@ -43,28 +69,15 @@ async function scaling(url: string, counts: number[]): Promise<Array<Record<stri
   for (const n of counts) {
     const queue = `scaling-${n}`;
     const workers = await startWorkers(url, queue, n);
-    const evaluator = await QueueEvaluator.connect({ url, queue });
-    const landed: number[] = [];
-    const summary = await runSearch(
-      {
-        name: 'queue-scaling',
-        domain: domainPath('trivial-domain'),
-        domainOptions: { evalMs: EVAL_MS, mode: 'sleep' },
-        budget: { maxEvaluations: EVALS_PER_WORKER * n },
-        cache: { enabled: false },
-        workers: n,
-        seed: 1,
-      },
-      { evaluator, onEvent: (e) => landed.push(e.settledAt) },
-    );
+    const remote = await searchRate(n, await QueueEvaluator.connect({ url, queue }));
     await Promise.all(workers.map((w) => w.stop()));
+    // The same search on a local piscina pool of n threads, right after: what the machine gives without Redis.
+    const local = await searchRate(n);
     const ideal = (n * 1000) / EVAL_MS;
-    // Steady state: from the first wave of landings to the last (each worker's first job also loads the domain).
-    const steady = (landed.length - n) / (landed[landed.length - 1] - landed[n - 1]);
-    rows.push({ workers: n, evaluationsPerSecond: summary.evaluationsPerSecond, steadyPerSecond: steady, ideal, efficiency: steady / ideal });
+    rows.push({ workers: n, steadyPerSecond: remote.steady, wholeRunPerSecond: remote.summary.evaluationsPerSecond, localPoolPerSecond: local.steady, ideal });
     console.log(
-      `${String(n).padStart(2)} worker processes: ${fmt(steady, 1).padStart(6)} evals/s steady, ideal ${fmt(ideal, 1).padStart(5)} (${fmt((100 * steady) / ideal, 0)}%); ` +
-        `${fmt(summary.evaluationsPerSecond, 1)} evals/s over the whole run (${summary.evaluations} evaluations in ${fmt(summary.wallSeconds, 2)} s, start-up included)`,
+      `${String(n).padStart(2)} worker processes: ${fmt(remote.steady, 1).padStart(5)} evals/s steady (${fmt((100 * remote.steady) / ideal, 0)}% of ideal ${fmt(ideal, 0)}; ` +
+        `${fmt(remote.summary.evaluationsPerSecond, 1)} over the whole run, start-up included); local pool of ${n} threads ${fmt(local.steady, 1)} evals/s (${fmt((100 * local.steady) / ideal, 0)}%)`,
     );
   }
   return rows;
@@ -161,5 +174,7 @@ try {
   writeFileSync('.bench-out/scaleout.json', JSON.stringify(results, null, 2) + '\n');
   console.log('\nwritten to .bench-out/scaleout.json');
 } finally {
+  // Also after a failure: no worker process may outlive the benchmark.
+  await Promise.all(started.map((w) => w.kill9()));
   await redis.stop();
 }

@@ -35,6 +35,8 @@ export interface RedisStoreOptions {
   watchMs?: number;
   /** Entries remembered locally, so repeated hits need no round trip. */
   localCapacity?: number;
+  /** A claim that gets no answer for this long fails the run with that reason, rather than waiting forever (ms). */
+  unreachableMs?: number;
 }
 
 const MARKER = 'claim|';
@@ -63,6 +65,7 @@ export class RedisStore implements CacheStore {
   private readonly channel: string;
   private readonly marker: string;
   private readonly leaseMs: number;
+  private readonly unreachableMs: number;
   /** Entries seen (read, completed, announced): hits on them need no round trip. */
   private readonly known: LRUCache<string, StoredEntry>;
   private readonly held = new Map<string, Held>();
@@ -85,6 +88,7 @@ export class RedisStore implements CacheStore {
     this.location = redactRedisUrl(options.url);
     this.marker = MARKER + options.runId;
     this.leaseMs = options.leaseMs ?? 30_000;
+    this.unreachableMs = options.unreachableMs ?? 60_000;
     this.known = new LRUCache({ max: options.localCapacity ?? 100_000 });
     subscriber.on('message', (_channel: string, message: string) => this.onAnnounce(message));
     const every = (ms: number, fn: () => Promise<void>) => {
@@ -110,7 +114,16 @@ export class RedisStore implements CacheStore {
     const seen = this.known.get(hash);
     // Entries only gain evaluations, so a local entry with enough of them is still a hit.
     if (seen && seen.evaluations >= wanted) return { status: 'hit', entry: { ...seen } };
-    return { status: 'pending', answer: this.claimRemote(hash, wanted) };
+    return { status: 'pending', answer: this.withDeadline(this.claimRemote(hash, wanted)) };
+  }
+
+  /** Redis commands wait out a reconnect; a Redis that does not come back ends the wait with a clear error. */
+  private withDeadline<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`cache store: no answer from Redis at ${this.location} for ${this.unreachableMs / 1000} s`)), this.unreachableMs);
+    });
+    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
   }
 
   private async claimRemote(hash: string, wanted: number): Promise<Claim> {
