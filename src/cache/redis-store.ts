@@ -227,9 +227,18 @@ export class RedisStore implements CacheStore {
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    // Claims still held (a run that stopped mid-evaluation): let other runs have them now, not after the lease.
+    for (const hash of [...this.held.keys()]) this.release(hash);
     await Promise.allSettled([...this.writes]);
     await this.refreshSize().catch(() => undefined);
     await Promise.allSettled([this.subscriber.quit(), this.redis.quit()]);
+  }
+
+  /** Drops the connections as a crash would: claims are neither renewed nor released (they lapse after the lease). */
+  abandon(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.subscriber.disconnect();
+    this.redis.disconnect();
   }
 
   private onAnnounce(message: string): void {
