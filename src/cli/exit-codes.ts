@@ -9,6 +9,7 @@ import { ProbeContractError } from '../domain/probe-contract.js';
 import { ExperimentError } from '../experiment/load-experiment.js';
 import { RunFolderError } from '../record/run-folder.js';
 import { RecordWriteError } from '../record/run-recorder.js';
+import { RunFolderError as ReportFolderError } from '../report/run-folders.js';
 import { SearchSpaceError } from '../search/searcher.js';
 import { CliError } from './cli-error.js';
 
@@ -25,7 +26,7 @@ export const EXIT = {
 /** The exit code a signal stops a run with: 128 + the signal's number. */
 export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
-const USER_ERRORS = [CliError, ExperimentError, DomainInputError, SearchSpaceError, RunFolderError, ProbeContractError];
+const USER_ERRORS = [CliError, ExperimentError, DomainInputError, SearchSpaceError, RunFolderError, ReportFolderError, ProbeContractError];
 
 /** Errno codes that mean the file system refused, not that deja is broken. */
 const IO_CODES: Record<string, string> = {

@@ -10,6 +10,8 @@ import { settleBadLines } from '../record/repair-log.js';
 import { RunRestorer } from '../record/restore-run.js';
 import { acquireRunLock, checkRunFolder } from '../record/run-folder.js';
 import { resolveSearch } from '../search/run-search.js';
+import type { ExperimentInput } from '../experiment/schema.js';
+import { isRedisUrl } from '../redis/connection.js';
 import { CliError } from './cli-error.js';
 import { executeRun, flagOverrides, type RunCommandOptions } from './run-command.js';
 
@@ -32,6 +34,17 @@ export interface ResumeCommandOptions extends Pick<RunCommandOptions, 'workers' 
 }
 
 const notice = (line: string) => process.stderr.write(`deja: ${line}\n`);
+
+/**
+ * A run that shared its cache through Redis recorded the URL without its
+ * password: it continues on the Redis named by --redis, which must be given.
+ */
+function sharedStore(dir: string, recorded: Record<string, unknown>, redis: string | undefined): Partial<ExperimentInput> {
+  const store = (recorded.cache as { store?: unknown } | undefined)?.store;
+  if (typeof store !== 'string' || !isRedisUrl(store)) return {};
+  if (redis === undefined) throw new CliError(`resume: ${dir} shared its cache through Redis (${store}); pass --redis URL to continue there`);
+  return { cache: { store: redis } };
+}
 
 /** config.json as `deja run` wrote it: valid JSON, an object, and unedited (its digest matches). */
 export function readRecordedConfig(dir: string): RecordedConfig {
@@ -60,7 +73,7 @@ export async function resumeCommand(dir: string, options: ResumeCommandOptions):
   const release = acquireRunLock(dir);
   try {
     const { domainName, domainVersion, probeKey, hashFormat, node: _node, resolvedMaxProposals: _derived, cacheRecord, [DIGEST_FIELD]: _digest, ...recorded } = readRecordedConfig(dir);
-    const experiment = parseExperiment(mergeOverrides(recorded, flagOverrides(options)), join(dir, 'config.json'));
+    const experiment = parseExperiment(mergeOverrides(recorded, { ...flagOverrides(options), ...sharedStore(dir, recorded, options.redis) }), join(dir, 'config.json'));
     if (!findBuiltinDomain(experiment.domain) && !options.trustDomain) {
       throw new CliError(`resume: ${dir}/config.json names domain code (${experiment.domain}); a run folder is data, not a program: pass --trust-domain to run that module`);
     }

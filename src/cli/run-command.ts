@@ -6,7 +6,7 @@ import type { ExperimentInput } from '../experiment/schema.js';
 import type { RestoredRun } from '../record/restore-run.js';
 import { checkRunFolder, makeFolder } from '../record/run-folder.js';
 import { resolveSearch, runResolvedSearch, type ResolvedSearch } from '../search/run-search.js';
-import { checkRedisUrl, redactRedisUrl } from '../redis/connection.js';
+import { checkRedisUrl, isRedisUrl, redactRedisUrl } from '../redis/connection.js';
 import { checkQueueName, DEFAULT_QUEUE } from '../workers/evaluation-queue.js';
 import { errorMessage } from '../workers/evaluation-task.js';
 import type { Evaluator } from '../workers/evaluator.js';
@@ -29,7 +29,7 @@ export interface RunCommandOptions {
   backend?: string;
   cacheStore?: string;
   cacheDb?: string;
-  /** Send evaluations to `deja worker`s through this Redis (redis:// or rediss:// URL). */
+  /** Send evaluations to `deja worker`s through this Redis (redis:// or rediss:// URL), and share the cache there. */
   redis?: string;
   queue?: string;
 }
@@ -57,6 +57,11 @@ function describeEvaluation(experiment: ResolvedSearch['experiment'], options: P
   if (options.redis) return `evaluations on queue ${options.queue ?? DEFAULT_QUEUE} at ${redactRedisUrl(options.redis)} (${Math.max(1, experiment.workers)} in flight)`;
   if (experiment.workers === 0) return 'inline evaluation';
   return `${experiment.workers} worker${experiment.workers === 1 ? '' : 's'}${experiment.batchSize > 1 ? ` (batches of ${experiment.batchSize})` : ''}`;
+}
+
+/** A store spec for messages: a Redis URL without its password. */
+function describeStore(spec: string): string {
+  return isRedisUrl(spec) ? redactRedisUrl(spec) : spec;
 }
 
 /** The queue evaluator of `--redis`, connected; undefined without the flag. */
@@ -98,10 +103,11 @@ function stopOnSignals(controller: AbortController): { detach: () => void; recei
 export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'force' | 'redis' | 'queue'>, restored?: RestoredRun, cacheRunUid?: string): Promise<number> {
   const { experiment, domain, mantissaBits } = resolved;
   const evaluator = await remoteEvaluator(options);
+  const defaultStore = options.redis ?? defaultStoreKind();
   process.stderr.write(
     `deja: ${restored ? `resuming ${experiment.name} after ${restored.nextId} proposals` : experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
       `${describeEvaluation(experiment, options)}, ` +
-      `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits, ${experiment.cache.store ?? defaultStoreKind()} store)` : 'off'} -> ${outDir}\n`,
+      `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits, ${describeStore(experiment.cache.store ?? defaultStore)} store)` : 'off'} -> ${outDir}\n`,
   );
   if (experiment.workers === 0 && evaluator === undefined) {
     process.stderr.write('deja: inline evaluation: a synchronous hang in domain code cannot be timed out or interrupted here; use --workers 1 or more for that\n');
@@ -110,9 +116,10 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
   const signals = stopOnSignals(controller);
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;
   try {
-    // The command line keeps the cache between runs unless told otherwise (--cache-store memory).
+    // The command line keeps the cache between runs unless told otherwise (--cache-store memory);
+    // with --redis, in that Redis, shared by every run that uses it.
     const summary = await runResolvedSearch(resolved, {
-      outDir, signal: controller.signal, onProgress: progress?.update, restored, replace: options.force, evaluator, defaultCacheStore: defaultStoreKind(), cacheRunUid,
+      outDir, signal: controller.signal, onProgress: progress?.update, restored, replace: options.force, evaluator, defaultCacheStore: defaultStore, cacheRunUid,
     });
     progress?.stop();
     process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary, outDir) + '\n');

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDomain } from '../domain/load-domain.js';
-import { findBuiltinDomain } from '../domain/builtin.js';
 import { readEventLog } from '../record/event-log.js';
 import { describeBadLines } from '../record/repair-log.js';
 import { RunStatsAccumulator } from '../record/run-stats.js';
 import type { RunSummary } from '../record/summary.js';
+import { candidateViewer } from '../report/candidate-view.js';
+import { RunFolder } from '../report/run-folder.js';
 import { CliError } from './cli-error.js';
 import { fixed, integer, percent, table, truncate } from './format.js';
 
@@ -13,25 +13,6 @@ export interface StatsCommandOptions {
   json?: boolean;
   top: number;
   trustDomain?: boolean;
-}
-
-/**
- * Describes class members with the run's own domain when it can be loaded; raw JSON
- * otherwise. A domain module (not built in) runs only with --trust-domain: a run
- * folder is data, and reading its statistics must not run code it names.
- */
-async function describer(dir: string, trustDomain: boolean): Promise<(candidate: unknown) => string> {
-  try {
-    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { domain: string; domainOptions: Record<string, unknown> };
-    if (!findBuiltinDomain(config.domain) && !trustDomain) {
-      process.stderr.write(`deja: members shown as JSON: the run's domain is code (${config.domain}); pass --trust-domain to describe them with it\n`);
-      return (candidate) => JSON.stringify(candidate);
-    }
-    const domain = await loadDomain({ spec: config.domain, options: config.domainOptions ?? {} });
-    return (candidate) => domain.describe(candidate);
-  } catch {
-    return (candidate) => JSON.stringify(candidate);
-  }
 }
 
 /** summary.json is a convenience: when it is missing or unreadable the statistics come from events.jsonl alone. */
@@ -58,10 +39,14 @@ export async function statsCommand(dir: string, options: StatsCommandOptions): P
   const summaryPath = join(dir, 'summary.json');
   const summary = readSummary(summaryPath);
   if (options.json) {
-    process.stdout.write(JSON.stringify({ ...stats, summary: summary ?? null }, null, 2) + '\n');
+    // The report's time series (binned, at most 512 points each), streamed from the log.
+    const folder = new RunFolder(dir, dir);
+    await folder.refresh();
+    process.stdout.write(JSON.stringify({ ...stats, summary: summary ?? null, series: folder.series() }, null, 2) + '\n');
     return;
   }
-  const describe = await describer(dir, options.trustDomain === true);
+  const view = await candidateViewer(dir, options.trustDomain === true, (line) => process.stderr.write(`deja: ${line}\n`));
+  const describe = (candidate: unknown) => view(candidate).text;
   const lines: string[] = [];
   lines.push(summary
     ? `${summary.name} (${summary.domain}), seed ${summary.seed}, cache ${summary.cache.enabled ? 'on' : 'off'}, stopped by ${summary.stopReason} after ${summary.wallSeconds.toFixed(1)} s`
