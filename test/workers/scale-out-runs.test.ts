@@ -92,7 +92,7 @@ describe('deja run --redis: one cache for every coordinator', { timeout: 180_000
     while (!existsSync(events) || readFileSync(events, 'utf8').split('\n').filter(Boolean).length < 4) await sleep(50);
     first.child.kill('SIGKILL');
     await first.done;
-    const resumed = await coordinator('resume', out, '--redis', redis.url, '--workers', '4').done;
+    const resumed = await coordinator('resume', out, '--trust-domain', '--redis', redis.url, '--workers', '4').done;
     assert.equal(resumed.code, 0, resumed.stderr);
     const summary = JSON.parse(resumed.stdout);
     // It stops at the evaluation budget, or at the proposal budget once every function is cached.
