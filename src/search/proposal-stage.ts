@@ -56,10 +56,11 @@ export class ProposalStage {
     if (problem !== null) return this.failProbe(p, new Error(problem), probeStart);
     const hashed = Object.assign(p, { hash: this.cache!.hash(outputs) });
     if (!this.recheckProbes || !rechecked(p.id)) return this.route(hashed, probeStart);
-    // A copy, so a domain that memoizes by object identity is probed for real.
+    // The candidate's JSON form, as a file or a worker would give it: a domain that memoizes by
+    // object identity is probed for real (and a candidate with toJSON keeps its record form).
     let again: ArrayLike<number> | Promise<ArrayLike<number>>;
     try {
-      again = this.domain.probe(structuredClone(p.candidate));
+      again = this.domain.probe(JSON.parse(JSON.stringify(p.candidate)));
     } catch (error) {
       throw this.nondeterministic(p, `the second probe threw (${error instanceof Error ? error.message : String(error)})`);
     }
