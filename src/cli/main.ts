@@ -1,10 +1,12 @@
 /** The `deja` command line: a thin layer over the library. */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_DOMAINS } from '../domain/builtin.js';
 import { DomainInputError } from '../domain/domain.js';
 import { ExperimentError } from '../experiment/load-experiment.js';
 import { SearchSpaceError } from '../search/searcher.js';
 import { CliError } from './cli-error.js';
+import { DEFAULT_MAX_FAILED_SHARE } from './failed-share.js';
 import { hashCommand } from './hash-command.js';
 import { resumeCommand } from './resume-command.js';
 import { runCommand } from './run-command.js';
@@ -29,10 +31,37 @@ function nonNegativeInt(flag: string) {
   };
 }
 
-export function buildProgram(): Command {
+function share(flag: string) {
+  return (value: string): number => {
+    const x = Number(value);
+    if (value.trim() === '' || !(x >= 0 && x <= 1)) throw new InvalidArgumentError(`${flag} expects a fraction from 0 to 1, got "${value}"`);
+    return x;
+  };
+}
+
+/** The package's own version, read from package.json (dist/src/cli/ is three levels below it). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** Worker threads inherit the environment, so domains there see --verbose too. */
+function setVerbose(options: { verbose?: boolean }): void {
+  if (options.verbose) process.env.DEJA_VERBOSE = '1';
+}
+
+const failedShareOption = () =>
+  new Option('--max-failed-share <fraction>', 'warn and exit 4 when more than this share of the evaluations failed').argParser(share('--max-failed-share')).default(DEFAULT_MAX_FAILED_SHARE);
+const verboseOption = () => new Option('--verbose', 'details from domains (e.g. why each TensorFlow.js backend was skipped)');
+
+/** What a command reports besides throwing: a run that finished with too many failures exits 4. */
+export interface CommandOutcome {
+  exitCode: number;
+}
+
+export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command {
   const program = new Command('deja')
     .description('Evolutionary AutoML search with unified functional hashing: never pay twice for the same function.')
-    .version('0.1.0')
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`deja: ${text.replace(/^error: /, '')}`) });
 
@@ -50,7 +79,12 @@ export function buildProgram(): Command {
     .option('--json', 'print the summary as JSON')
     .option('--force', 'overwrite an existing run in --out')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend for domains that train networks (sets domainOptions.backend)').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
-    .action(runCommand);
+    .addOption(failedShareOption())
+    .addOption(verboseOption())
+    .action(async (file: string, options) => {
+      setVerbose(options);
+      outcome.exitCode = await runCommand(file, options);
+    });
 
   program
     .command('resume')
@@ -61,7 +95,12 @@ export function buildProgram(): Command {
     .addOption(new Option('--max-evals <n>', 'new total budget.maxEvaluations').argParser(nonNegativeInt('--max-evals')))
     .option('--no-progress', 'no live progress line')
     .option('--json', 'print the summary as JSON')
-    .action(resumeCommand);
+    .addOption(failedShareOption())
+    .addOption(verboseOption())
+    .action(async (dir: string, options) => {
+      setVerbose(options);
+      outcome.exitCode = await resumeCommand(dir, options);
+    });
 
   program
     .command('stats')
@@ -104,9 +143,10 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const outcome: CommandOutcome = { exitCode: 0 };
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
-    return 0;
+    await buildProgram(outcome).parseAsync(argv, { from: 'user' });
+    return outcome.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2;

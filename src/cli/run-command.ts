@@ -5,6 +5,7 @@ import type { ExperimentInput } from '../experiment/schema.js';
 import type { SearchEvent } from '../record/events.js';
 import { resolveSearch, runResolvedSearch, type ResolvedSearch } from '../search/run-search.js';
 import { CliError } from './cli-error.js';
+import { createFailureLog, failedShareWarning } from './failed-share.js';
 import { formatSummary } from './format.js';
 import { createProgressLine } from './progress.js';
 
@@ -19,6 +20,9 @@ export interface RunCommandOptions {
   json?: boolean;
   force?: boolean;
   backend?: string;
+  /** Exit 4 (after a loud warning) when more than this share of evaluations failed. */
+  maxFailedShare: number;
+  verbose?: boolean;
 }
 
 function defaultOutDir(name: string): string {
@@ -38,8 +42,14 @@ export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers
   };
 }
 
-/** Runs (or resumes) a resolved search with the progress line, Ctrl-C handling and the printed summary. */
-export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json'>, resumeFrom?: SearchEvent[]): Promise<void> {
+/** Exit code of a run in which more than --max-failed-share of the evaluations failed. */
+export const EXIT_TOO_MANY_FAILURES = 4;
+
+/**
+ * Runs (or resumes) a resolved search with the progress line, Ctrl-C handling and the
+ * printed summary; returns the exit code (0, or 4 when too many evaluations failed).
+ */
+export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'maxFailedShare'>, resumeFrom?: SearchEvent[]): Promise<number> {
   const { experiment, domain, mantissaBits } = resolved;
   process.stderr.write(
     `deja: ${resumeFrom ? `resuming ${experiment.name} after ${resumeFrom.length} proposals` : experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
@@ -55,20 +65,24 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
   process.on('SIGINT', onSigint);
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;
   try {
-    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, resumeFrom });
+    const failures = createFailureLog();
+    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, onEvent: failures.onEvent, resumeFrom });
     progress?.stop();
     process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary, outDir) + '\n');
+    const warning = failedShareWarning(summary, options.maxFailedShare, failures.describe());
+    if (warning) process.stderr.write(`${warning}\n`);
+    return warning ? EXIT_TOO_MANY_FAILURES : 0;
   } finally {
     progress?.stop();
     process.off('SIGINT', onSigint);
   }
 }
 
-export async function runCommand(file: string, options: RunCommandOptions): Promise<void> {
+export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
   const experiment = loadExperimentFile(file, flagOverrides(options));
   const outDir = options.out ?? defaultOutDir(experiment.name);
   if (existsSync(join(outDir, 'events.jsonl')) && !options.force) {
     throw new CliError(`--out: ${outDir} already holds a run; continue it with \`deja resume ${outDir}\`, choose another folder, or pass --force to overwrite it`);
   }
-  await executeRun(await resolveSearch(experiment), outDir, options);
+  return executeRun(await resolveSearch(experiment), outDir, options);
 }

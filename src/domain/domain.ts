@@ -15,7 +15,7 @@ export interface EvalResult {
   fitness: number;
   /** Anything worth recording next to the fitness (test accuracy, fitted constants, ...). */
   metrics?: Record<string, MetricValue>;
-  /** Cost in the domain's own unit (e.g. simulated training seconds). Defaults to wall seconds. */
+  /** Cost in the domain's `costUnit` (e.g. simulated training seconds). Defaults to the evaluation's wall seconds. */
   cost?: number;
 }
 
@@ -42,6 +42,8 @@ export interface Domain<C = unknown> {
   probeKey?: string;
   /** Mantissa bits this domain's probe outputs need by default (engine default 24). */
   mantissaBits?: number;
+  /** Unit of `EvalResult.cost` when the domain reports its own (e.g. "GPU h"); default "s", wall seconds. */
+  costUnit?: string;
   random(rng: Rng): C;
   mutate(candidate: C, rng: Rng): C;
   /** Cheap, deterministic outputs on fixed probe inputs. Equal functions must give equal outputs. */
@@ -93,6 +95,9 @@ export function defineDomain<C>(domain: Domain<C>): Domain<C> {
   }
   if (domain.mantissaBits !== undefined && !(Number.isInteger(domain.mantissaBits) && domain.mantissaBits >= 0 && domain.mantissaBits <= 52)) {
     throw new DomainInputError(`domain "${domain.name}": mantissaBits: expected an integer from 0 to 52`);
+  }
+  if (domain.costUnit !== undefined && !(typeof domain.costUnit === 'string' && domain.costUnit.length > 0 && domain.costUnit.length <= 16)) {
+    throw new DomainInputError(`domain "${domain.name}": costUnit: expected a short unit such as "s" or "GPU h"`);
   }
   return domain;
 }

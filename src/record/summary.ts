@@ -37,8 +37,10 @@ export interface RunSummary<C = unknown> {
   proposals: number;
   failed: number;
   cache: CacheSummary;
-  /** Summed cost of the evaluations run, in the domain's unit. */
+  /** Summed cost of the evaluations run, in `costUnit`. */
   evaluationCost: number;
+  /** The domain's cost unit: "s" (wall seconds) unless the domain reports its own. */
+  costUnit: string;
   best: BestSummary<C> | null;
   wallSeconds: number;
   evaluationsPerSecond: number;

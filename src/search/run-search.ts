@@ -384,6 +384,7 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
       forgotten: counters?.forgotten ?? 0,
     },
     evaluationCost,
+    costUnit: domain.costUnit ?? 's',
     best: finalBest && {
       id: finalBest.id,
       fitness: finalBest.fitness,

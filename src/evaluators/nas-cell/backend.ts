@@ -8,6 +8,7 @@
  * can fail in many ways (missing module, missing shared library, ABI
  * mismatch), so every error counts as "not available".
  */
+import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmConvGradients } from './wasm-conv-gradients.js';
 
@@ -89,11 +90,45 @@ export async function selectBackend(requested: BackendChoice = 'auto'): Promise<
 let selection: Promise<BackendSelection> | undefined;
 let selectedFor: BackendChoice | undefined;
 
-export function ensureBackend(requested: BackendChoice, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<BackendSelection> {
+/** The line announcing a choice: short, with the reasons for skipped backends only under --verbose (DEJA_VERBOSE=1). */
+export function backendLine(chosen: BackendSelection, verbose = process.env.DEJA_VERBOSE === '1'): string {
+  const line = `[nas-cell] TensorFlow.js backend: ${chosen.name}${chosen.requested === 'auto' ? ' (auto)' : ''}`;
+  if (chosen.skipped.length === 0) return line;
+  return verbose ? `${line}; skipped ${chosen.skipped.join('; ')}` : `${line}; --verbose shows why others were skipped`;
+}
+
+/**
+ * Worker threads each pick a backend; they post their line here and the main
+ * thread prints each distinct line once, so a run with 8 workers says it once.
+ */
+const CHANNEL = 'deja:nas-cell:backend';
+const announced = new Set<string>();
+
+function announce(line: string): void {
+  if (!isMainThread) {
+    const channel = new BroadcastChannel(CHANNEL);
+    channel.postMessage(line);
+    channel.close();
+    return;
+  }
+  if (announced.has(line)) return;
+  announced.add(line);
+  process.stderr.write(`${line}\n`);
+}
+
+/** In the main thread: print the lines worker threads announce. Returns a function that stops listening. */
+export function listenForBackendLines(): () => void {
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.onmessage = (message) => announce(String((message as MessageEvent).data));
+  (channel as unknown as { unref(): void }).unref(); // never keeps the process alive on its own
+  return () => channel.close();
+}
+
+export function ensureBackend(requested: BackendChoice, log: (line: string) => void = announce): Promise<BackendSelection> {
   if (selection && selectedFor === requested) return selection;
   selectedFor = requested;
   selection = selectBackend(requested).then((chosen) => {
-    log(`[nas-cell] tfjs backend: ${chosen.name} (requested ${requested}${chosen.skipped.length ? `; skipped ${chosen.skipped.join('; ')}` : ''})`);
+    log(backendLine(chosen));
     return chosen;
   });
   return selection;
