@@ -33,7 +33,8 @@ export interface CacheEntry {
 }
 
 export type Lookup =
-  | { outcome: 'full-hit'; entry: CacheEntry }
+  /** `forgotten`: the forgetful FEC dropped the key right after this hit. */
+  | { outcome: 'full-hit'; entry: CacheEntry; forgotten: boolean }
   | { outcome: 'partial-hit'; entry: CacheEntry }
   | { outcome: 'in-flight-join' }
   | { outcome: 'miss' };
@@ -85,11 +86,12 @@ export class FunctionalEquivalenceCache<W = unknown> {
     if (entry && entry.evaluations >= this.options.maxEvalsPerHash) {
       this.counters.fullHits++;
       this.counters.costSaved += entry.meanCost;
-      if (this.options.forgetProbability > 0 && this.options.rng!.bernoulli(this.options.forgetProbability)) {
+      const forgotten = this.options.forgetProbability > 0 && this.options.rng!.bernoulli(this.options.forgetProbability);
+      if (forgotten) {
         this.entries.delete(hash);
         this.counters.forgotten++;
       }
-      return { outcome: 'full-hit', entry: { ...entry } };
+      return { outcome: 'full-hit', entry: { ...entry }, forgotten };
     }
     this.inFlight.set(hash, []);
     if (entry) {

@@ -5,6 +5,7 @@ import type { ExperimentInput } from '../experiment/schema.js';
 import type { SearchEvent } from '../record/events.js';
 import { resolveSearch, runResolvedSearch, type ResolvedSearch } from '../search/run-search.js';
 import { CliError } from './cli-error.js';
+import { EXIT, SIGNAL_EXIT } from './exit-codes.js';
 import { createFailureLog, failedShareWarning } from './failed-share.js';
 import { formatSummary } from './format.js';
 import { createProgressLine } from './progress.js';
@@ -42,12 +43,30 @@ export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers
   };
 }
 
-/** Exit code of a run in which more than --max-failed-share of the evaluations failed. */
-export const EXIT_TOO_MANY_FAILURES = 4;
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * Runs (or resumes) a resolved search with the progress line, Ctrl-C handling and the
- * printed summary; returns the exit code (0, or 4 when too many evaluations failed).
+ * SIGINT, SIGTERM and SIGHUP all stop a run the same way: stop proposing, settle or
+ * cancel what is in flight, write summary.json. A second signal exits at once (the
+ * recorder's exit hook still flushes what settled). Returns the detach function and
+ * the signal that stopped the run, if any.
+ */
+function stopOnSignals(controller: AbortController): { detach: () => void; received: () => string | null } {
+  let received: string | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received !== null) process.exit(SIGNAL_EXIT[signal] ?? EXIT.sigint);
+    received = signal;
+    process.stderr.write(`\ndeja: ${signal === 'SIGINT' ? 'interrupted' : `received ${signal}`}; finishing the run record (send it again to quit at once)\n`);
+    controller.abort();
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  return { detach: () => STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal)), received: () => received };
+}
+
+/**
+ * Runs (or resumes) a resolved search with the progress line, signal handling and the
+ * printed summary; returns the exit code: 0, 128 + the signal that interrupted it, or 4
+ * when more than --max-failed-share of the evaluations failed.
  */
 export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'maxFailedShare'>, resumeFrom?: SearchEvent[]): Promise<number> {
   const { experiment, domain, mantissaBits } = resolved;
@@ -57,12 +76,7 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
       `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits)` : 'off'} -> ${outDir}\n`,
   );
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\ndeja: interrupted; finishing the run record (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const signals = stopOnSignals(controller);
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;
   try {
     const failures = createFailureLog();
@@ -71,10 +85,12 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
     process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary, outDir) + '\n');
     const warning = failedShareWarning(summary, options.maxFailedShare, failures.describe());
     if (warning) process.stderr.write(`${warning}\n`);
-    return warning ? EXIT_TOO_MANY_FAILURES : 0;
+    const signal = signals.received();
+    if (signal !== null) return SIGNAL_EXIT[signal];
+    return warning ? EXIT.tooManyFailures : EXIT.ok;
   } finally {
     progress?.stop();
-    process.off('SIGINT', onSigint);
+    signals.detach();
   }
 }
 

@@ -123,6 +123,7 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
   const { experiment, domain, domainRef, mantissaBits, maxProposals } = resolved;
   const budget = experiment.budget;
   const cacheOn = experiment.cache.enabled;
+  const restored = options.resumeFrom ? restoreRun(options.resumeFrom) : null;
   const hash: ProbeHashFn | null = cacheOn
     ? (await createFunctionalHasher()).forKey({ domain: domain.name, version: domain.version, probeKey: domain.probeKey, mantissaBits })
     : null;
@@ -131,10 +132,10 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
         capacity: experiment.cache.capacity,
         maxEvalsPerHash: experiment.cache.maxEvalsPerHash,
         forgetProbability: experiment.cache.forgetProbability,
-        rng: createRng(experiment.seed, 'cache'),
+        // Like the searcher's, a resumed run's forgetting draws a fresh stream rather than repeating the first part's.
+        rng: restored ? createRng(experiment.seed, 'cache', 'resumed', restored.nextId) : createRng(experiment.seed, 'cache'),
       })
     : null;
-  const restored = options.resumeFrom ? restoreRun(options.resumeFrom) : null;
   // A resumed search draws a fresh stream, so it does not repeat the first part's proposals.
   const searcher = createSearcher(domain, experiment.search, restored ? createRng(experiment.seed, 'search', 'resumed', restored.nextId) : createRng(experiment.seed, 'search'));
   if (restored) {
@@ -209,6 +210,8 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
       proposedAt: p.proposedAt, settledAt: elapsed(),
     };
     if (extra.joined !== undefined) event.joined = extra.joined;
+    if (extra.forgotten) event.forgotten = true;
+    if (extra.lookup !== undefined) event.lookup = extra.lookup;
     if (extra.failure !== undefined) event.failure = extra.failure;
     if (extra.error !== undefined) event.error = extra.error;
     if (extra.metrics !== undefined) event.metrics = extra.metrics;
@@ -268,7 +271,8 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
     } else {
       evaluationCost += outcome.wallMs / 1000;
       const waiters = fec && p.hash !== null ? fec.fail(p.hash) : [];
-      settle(p, 'failed', null, { cost: outcome.wallMs / 1000, evalMs: outcome.wallMs, failure: outcome.kind, error: outcome.error });
+      const lookup = p.lookup === 'partial-hit' ? 'partial-hit' : 'miss';
+      settle(p, 'failed', null, { cost: outcome.wallMs / 1000, evalMs: outcome.wallMs, lookup: fec ? lookup : undefined, failure: outcome.kind, error: outcome.error });
       joinsWaiting -= waiters.length;
       for (const w of waiters) {
         settle(w, 'failed', null, { cost: 0, evalMs: null, joined: p.id, failure: outcome.kind, error: `joined evaluation #${p.id} failed: ${outcome.error}` });
@@ -283,7 +287,7 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
     probeMsTotal += p.probeMs;
     const found = fec!.lookup(p.hash, p);
     p.lookup = found.outcome;
-    if (found.outcome === 'full-hit') settle(p, 'full-hit', found.entry.fitness, { cost: 0, evalMs: null });
+    if (found.outcome === 'full-hit') settle(p, 'full-hit', found.entry.fitness, { cost: 0, evalMs: null, forgotten: found.forgotten });
     else if (found.outcome === 'in-flight-join') joinsWaiting++;
     else dispatch(p);
   };
