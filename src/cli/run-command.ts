@@ -4,6 +4,11 @@ import { loadExperimentFile } from '../experiment/load-experiment.js';
 import type { ExperimentInput } from '../experiment/schema.js';
 import type { SearchEvent } from '../record/events.js';
 import { resolveSearch, runResolvedSearch, type ResolvedSearch } from '../search/run-search.js';
+import { checkRedisUrl, redactRedisUrl } from '../redis/connection.js';
+import { checkQueueName, DEFAULT_QUEUE } from '../workers/evaluation-queue.js';
+import { errorMessage } from '../workers/evaluation-task.js';
+import type { Evaluator } from '../workers/evaluator.js';
+import { QueueEvaluator } from '../workers/queue-evaluator.js';
 import { CliError } from './cli-error.js';
 import { EXIT, SIGNAL_EXIT } from './exit-codes.js';
 import { createFailureLog, failedShareWarning } from './failed-share.js';
@@ -24,6 +29,9 @@ export interface RunCommandOptions {
   /** Exit 4 (after a loud warning) when more than this share of evaluations failed. */
   maxFailedShare: number;
   verbose?: boolean;
+  /** Send evaluations to `deja worker`s through this Redis (redis:// or rediss:// URL). */
+  redis?: string;
+  queue?: string;
 }
 
 function defaultOutDir(name: string): string {
@@ -41,6 +49,25 @@ export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers
     budget: options.maxEvals === undefined ? undefined : { maxEvaluations: options.maxEvals },
     cache: options.cache === false ? { enabled: false } : undefined,
   };
+}
+
+/** Where evaluations run, in words, for the first line of a run. */
+function describeEvaluation(experiment: ResolvedSearch['experiment'], options: Pick<RunCommandOptions, 'redis' | 'queue'>): string {
+  if (options.redis) return `evaluations on queue ${options.queue ?? DEFAULT_QUEUE} at ${redactRedisUrl(options.redis)} (${Math.max(1, experiment.workers)} in flight)`;
+  if (experiment.workers === 0) return 'inline evaluation';
+  return `${experiment.workers} worker${experiment.workers === 1 ? '' : 's'}${experiment.batchSize > 1 ? ` (batches of ${experiment.batchSize})` : ''}`;
+}
+
+/** The queue evaluator of `--redis`, connected; undefined without the flag. */
+async function remoteEvaluator(options: Pick<RunCommandOptions, 'redis' | 'queue'>): Promise<Evaluator | undefined> {
+  if (options.redis === undefined) return undefined;
+  const problem = checkRedisUrl(options.redis) ?? checkQueueName(options.queue ?? DEFAULT_QUEUE);
+  if (problem) throw new CliError(problem);
+  try {
+    return await QueueEvaluator.connect({ url: options.redis, queue: options.queue, onNotice: (line) => process.stderr.write(`deja: ${line}\n`) });
+  } catch (error) {
+    throw new CliError(`--redis: ${errorMessage(error)}`);
+  }
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -68,11 +95,12 @@ function stopOnSignals(controller: AbortController): { detach: () => void; recei
  * printed summary; returns the exit code: 0, 128 + the signal that interrupted it, or 4
  * when more than --max-failed-share of the evaluations failed.
  */
-export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'maxFailedShare'>, resumeFrom?: SearchEvent[]): Promise<number> {
+export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'maxFailedShare' | 'redis' | 'queue'>, resumeFrom?: SearchEvent[]): Promise<number> {
   const { experiment, domain, mantissaBits } = resolved;
+  const evaluator = await remoteEvaluator(options);
   process.stderr.write(
     `deja: ${resumeFrom ? `resuming ${experiment.name} after ${resumeFrom.length} proposals` : experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
-      `${experiment.workers === 0 ? 'inline evaluation' : `${experiment.workers} worker${experiment.workers === 1 ? '' : 's'}${experiment.batchSize > 1 ? ` (batches of ${experiment.batchSize})` : ''}`}, ` +
+      `${describeEvaluation(experiment, options)}, ` +
       `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits)` : 'off'} -> ${outDir}\n`,
   );
   const controller = new AbortController();
@@ -80,7 +108,7 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;
   try {
     const failures = createFailureLog();
-    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, onEvent: failures.onEvent, resumeFrom });
+    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, onEvent: failures.onEvent, resumeFrom, evaluator });
     progress?.stop();
     process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary, outDir) + '\n');
     const warning = failedShareWarning(summary, options.maxFailedShare, failures.describe());
@@ -91,6 +119,7 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
   } finally {
     progress?.stop();
     signals.detach();
+    await evaluator?.close(); // the run closes it too; this covers a run that failed before starting
   }
 }
 
