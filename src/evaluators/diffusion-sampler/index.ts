@@ -6,7 +6,7 @@
 import { DomainInputError, defineDomain, type Domain, type DomainFactory } from '../../domain/domain.js';
 import { describeCandidate, normalizeCandidate, validateCandidate, type SamplerCandidate } from './candidate.js';
 import { evaluateSampler, prepareEvaluation, type EvaluationSetup } from './evaluate.js';
-import { buildModel } from './models.js';
+import { buildModel, requireModelPackages } from './models.js';
 import { parseOptions } from './options.js';
 import { createProbe, probeKey } from './probe.js';
 import { mutateCandidate, randomCandidate } from './search-space.js';
@@ -23,6 +23,7 @@ export const DEFAULT_MANTISSA_BITS = 24;
 
 const factory: DomainFactory<SamplerCandidate> = (raw) => {
   const options = parseOptions(raw);
+  requireModelPackages(options);
   const range = { sigmaMax: options.sigmaMax, sigmaMin: options.sigmaMin };
   const space = { range, nfeLimit: options.nfe };
   const probe = createProbe(range);
