@@ -15,7 +15,7 @@ export async function spaceCommand(domain: string, options: SpaceCommandOptions)
   if (options.maxVertices < 2 || options.maxVertices > 7) throw new CliError('--max-vertices: expected 2 to 7 (NAS-Bench-101 cells have at most 7 vertices)');
   const { enumerateSpace, formatSpaceEnumeration } = await import('../evaluators/nas-cell/space-enumeration.js');
   const progress = options.progress ? createPhaseProgress() : undefined;
-  let result;
+  let result: Awaited<ReturnType<typeof enumerateSpace>>;
   try {
     result = await enumerateSpace({ maxVertices: options.maxVertices, functional: options.functional, mantissaBits: options.mantissaBits, maxExamples: 8, onProgress: progress?.update });
   } finally {
