@@ -55,6 +55,11 @@ export async function statsCommand(dir: string, options: StatsCommandOptions): P
   lines.push('');
   lines.push(`proposals ${integer(stats.proposals)}, evaluations ${integer(stats.evaluations)}, failed ${integer(stats.failed)}, hit rate ${percent(stats.hitRate)}, distinct hashes ${integer(stats.distinctHashes)}, best fitness ${fixed(stats.bestFitness)}`);
   if (summary?.cache.enabled) lines.push(`cache size ${integer(summary.cache.size)}, cost saved ${cost(summary.cache.costSaved, unit)} (evaluation cost paid ${cost(summary.evaluationCost, unit)})`);
+  if (summary?.cache.store) lines.push(`cache store ${summary.cache.store.kind} ${summary.cache.store.location}, namespace ${summary.cache.store.namespace}`);
+  const other = stats.fromOtherRuns;
+  if (other.fullHits + other.inFlightJoins > 0) {
+    lines.push(`from earlier runs: ${integer(other.fullHits)} full hits, ${integer(other.inFlightJoins)} joins on other runs' evaluations; cost saved from earlier runs ${cost(other.costSaved, unit)}`);
+  }
   lines.push('', ...(await classLines(dir, stats)));
   process.stdout.write(lines.join('\n') + '\n');
 }
