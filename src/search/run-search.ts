@@ -25,7 +25,7 @@ import { ProposalStage } from './proposal-stage.js';
 import { resolveSearch, type ResolvedSearch, type SearchConfig } from './resolve-search.js';
 import { RunState } from './run-state.js';
 import { runLoop } from './search-loop.js';
-import { Settler, type ProgressSnapshot, type SettleListeners } from './settle.js';
+import { Settler, type SettleListeners } from './settle.js';
 import { summarize } from './summarize.js';
 
 export { resolveSearch, type ResolvedSearch, type SearchConfig } from './resolve-search.js';

@@ -78,7 +78,7 @@ export class ProgramCache {
       liveInstructions,
       random,
       assembled: this.interpreter.assemble(live),
-      wasm: this.wasm !== null && this.wasm.supports(live),
+      wasm: this.wasm?.supports(live) === true,
     };
     if (bucket !== undefined) bucket.push(entry);
     else this.byKey.set(key, [entry]);
