@@ -35,7 +35,7 @@ describe('the npm package', () => {
     for (const file of files) assert.doesNotMatch(file, /^(dist\/)?(test|bench|scripts)\//, `${file} should not be packed`);
     assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0/);
     assert.equal(pkg.license, 'Apache-2.0');
-    assert.ok(packed.entryCount < 600, `${packed.entryCount} files`);
+    assert.ok(packed.entryCount < 1000, `${packed.entryCount} files: is something packed that should not be?`);
   });
 
   it('ships every source a source map points to', () => {
