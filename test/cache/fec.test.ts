@@ -59,7 +59,7 @@ describe('functional equivalence cache', () => {
     const fec = new FunctionalEquivalenceCache<string>({ capacity: 10, maxEvalsPerHash: 1, forgetProbability: 1, rng: createRng(1) });
     fec.lookup('a', '1');
     fec.complete('a', 1, 1);
-    assert.deepEqual(fec.lookup('a', '2'), { outcome: 'full-hit', entry: { fitness: 1, evaluations: 1, meanCost: 1 }, forgotten: true });
+    assert.deepEqual(fec.lookup('a', '2'), { outcome: 'full-hit', entry: { fitness: 1, evaluations: 1, meanCost: 1, runId: 'run' }, forgotten: true });
     assert.equal(fec.lookup('a', '3').outcome, 'miss');
     assert.equal(fec.stats().forgotten, 1);
   });
@@ -95,7 +95,12 @@ describe('functional equivalence cache', () => {
   it('rejects impossible settings with the field name', () => {
     assert.throws(() => new FunctionalEquivalenceCache({ capacity: 0, maxEvalsPerHash: 1, forgetProbability: 0 }), /cache\.capacity/);
     assert.throws(() => new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 0, forgetProbability: 0 }), /cache\.maxEvalsPerHash/);
-    assert.throws(() => new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 1, forgetProbability: 2 }), /cache\.forgetProbability/);
+    // With an rng, so only the range check can object (the rng check names the field too).
+    for (const forgetProbability of [2, 1.0001, -0.1, Number.NaN]) {
+      assert.throws(() => new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 1, forgetProbability, rng: createRng(1) }), /cache\.forgetProbability: expected a number from 0 to 1/);
+    }
+    for (const forgetProbability of [0, 1]) new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 1, forgetProbability, rng: createRng(1) });
+    new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 1, forgetProbability: 0 }); // no rng needed without forgetting
     assert.throws(() => new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 1, forgetProbability: 0.5 }), /rng/);
   });
 
