@@ -14,7 +14,7 @@ import { ProgramCache, type ExecutorKind, type RunnableProgram } from './program
 import { evaluateOnTasks, probeLength, probeOnTasks } from './execute.js';
 import { pruneDeadCode } from './liveness.js';
 import { OPS } from './ops.js';
-import { parseOptions, probeKeyOf, type AutomlZeroConfig } from './options.js';
+import { evaluationKeyOf, parseOptions, probeKeyOf, type AutomlZeroConfig } from './options.js';
 import { COMPONENTS, slotCount, type AutomlZeroCandidate, type Program } from './program.js';
 import { initialProgram, mutateProgram } from './search-space.js';
 import { generateTasks, type Task } from './tasks.js';
@@ -139,6 +139,7 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     description: 'AutoML-Zero: evolve Setup/Predict/Learn programs of basic math ops that learn regression and classification tasks',
     probeKey: probeKeyOf(config),
     mantissaBits: 24,
+    evaluationKey: () => evaluationKeyOf(options),
     random: (rng: Rng) => make(initialProgram(config.space, rng)),
     mutate: (candidate, rng) => {
       const parent = madeOf(candidate);
