@@ -11,4 +11,14 @@ export interface Pending {
   lookup: CacheOutcome;
   probeMs: number;
   proposedAt: number;
+  /** A full hit sampled for verification: evaluated anyway, then compared with the stored fitness. */
+  verify?: VerifiedHit;
+}
+
+export interface VerifiedHit {
+  stored: number;
+  fromOtherRun?: true;
+  savedCost?: number;
+  /** The proposal of this run whose evaluation made the entry (unknown when another run made it). */
+  madeBy: number | null;
 }

@@ -27,6 +27,7 @@ import { RunState } from './run-state.js';
 import { runLoop } from './search-loop.js';
 import { Settler, type ProgressSnapshot, type SettleListeners } from './settle.js';
 import { summarize } from './summarize.js';
+import { DEFAULT_FITNESS_TOLERANCE, Verifier } from './verify-stage.js';
 
 export { resolveSearch, type ResolvedSearch, type SearchConfig } from './resolve-search.js';
 export type { ProgressSnapshot } from './settle.js';
@@ -105,8 +106,9 @@ async function runWithCache(resolved: ResolvedSearch, options: RunOptions, resto
   const settler = new Settler(state, searcher, recorder, options, () => cache?.fec.hitRate() ?? 0);
   const queue = batched ? new DispatchOrderBatches(experiment.batchSize) : new CompletionOrder();
   const setup = { domainRef: resolved.domainRef, seed: experiment.seed, timeoutMs: experiment.evalTimeoutSeconds * 1000 };
-  const evaluation = new EvaluationStage(setup, state, evaluator, queue, cache?.fec ?? null, settler);
-  const proposals = new ProposalStage(state, searcher, domain, cache, evaluation, settler);
+  const verifier = new Verifier(experiment.cache.verifyProbability, domain.fitnessTolerance ?? DEFAULT_FITNESS_TOLERANCE, createRng(experiment.seed, 'verify', restored?.nextId ?? 0));
+  const evaluation = new EvaluationStage(setup, state, evaluator, queue, cache?.fec ?? null, settler, verifier);
+  const proposals = new ProposalStage(state, searcher, domain, cache, evaluation, settler, verifier);
 
   const onAbort = () => evaluator.cancelAll();
   options.signal?.addEventListener('abort', onAbort, { once: true });
