@@ -12,7 +12,7 @@ export interface CacheSummary {
   costSaved: number;
   forgotten: number;
   /** Where the entries lived: 'memory' or 'sqlite' (a file shared by runs), its location and the namespace (evaluation fingerprint). */
-  store?: { kind: 'memory' | 'sqlite'; location: string; namespace: string };
+  store?: { kind: 'memory' | 'sqlite' | 'redis'; location: string; namespace: string };
   /** Full hits evaluated anyway (cache.verifyProbability) and those that disagreed with the stored fitness. */
   verified?: number;
   falseMerges?: number;

@@ -17,6 +17,11 @@ export interface EvaluationSetup {
   domainRef: DomainRef;
   seed: number;
   timeoutMs: number;
+  /**
+   * Names each evaluation by this prefix and its functional hash, so a shared
+   * queue runs the same work once (plain cache only: aggregating mode wants several).
+   */
+  keyPrefix?: string;
 }
 
 export class EvaluationStage {
@@ -39,7 +44,9 @@ export class EvaluationStage {
     if (p.verify) this.state.verifications++;
     else this.state.dispatched++;
     const seed = deriveSeed(this.setup.seed, 'evaluate', p.id);
-    this.queue.add(p, this.evaluator.evaluate({ domain: this.setup.domainRef, candidate: p.candidate, seed }, this.setup.timeoutMs));
+    // A verification must run the candidate itself, never be answered by the named work of its hash.
+    const key = this.setup.keyPrefix !== undefined && p.hash !== null && !p.verify ? `${this.setup.keyPrefix}/${p.hash}` : undefined;
+    this.queue.add(p, this.evaluator.evaluate({ domain: this.setup.domainRef, candidate: p.candidate, seed, key }, this.setup.timeoutMs));
   }
 
   private landOutcome(p: Pending, outcome: EvaluationOutcome): void {
@@ -65,7 +72,7 @@ export class EvaluationStage {
   private landVerification(p: Pending, v: VerifiedHit, outcome: EvaluationOutcome): void {
     const cost = outcome.ok ? outcome.cost ?? outcome.wallMs / 1000 : outcome.wallMs / 1000;
     this.state.evaluationCost += cost;
-    const details: SettleDetails = { cost, evalMs: outcome.wallMs };
+    const details: SettleDetails = { cost, evalMs: outcome.wallMs, forgotten: v.forgotten };
     if (v.fromOtherRun) Object.assign(details, { fromOtherRun: true, savedCost: v.savedCost });
     if (!outcome.ok) details.verified = { fitness: null, agreed: false, error: `${outcome.kind}: ${outcome.error}` };
     else {

@@ -17,6 +17,8 @@ export interface Pending {
 
 export interface VerifiedHit {
   stored: number;
+  /** The forgetful cache dropped the key after this hit (recorded so a resume drops it too). */
+  forgotten: boolean;
   fromOtherRun?: true;
   savedCost?: number;
   /** The proposal of this run whose evaluation made the entry (unknown when another run made it). */

@@ -74,7 +74,7 @@ export class ProposalStage {
 
   /** A sampled full hit: evaluated anyway, settled when its evaluation lands (evaluation-stage). */
   private verify(p: Pending, hit: Extract<Lookup, { outcome: 'full-hit' }>): void {
-    p.verify = { stored: hit.entry.fitness, madeBy: this.verifier.madeByOf(p.hash!) };
+    p.verify = { stored: hit.entry.fitness, forgotten: hit.forgotten, madeBy: this.verifier.madeByOf(p.hash!) };
     if (hit.fromOtherRun) Object.assign(p.verify, { fromOtherRun: true, savedCost: hit.entry.meanCost });
     this.evaluation.dispatch(p);
   }

@@ -105,7 +105,12 @@ async function runWithCache(resolved: ResolvedSearch, options: RunOptions, resto
   const state = new RunState(experiment.budget, resolved.maxProposals, restored, options.signal);
   const settler = new Settler(state, searcher, recorder, options, () => cache?.fec.hitRate() ?? 0);
   const queue = batched ? new DispatchOrderBatches(experiment.batchSize) : new CompletionOrder();
-  const setup = { domainRef: resolved.domainRef, seed: experiment.seed, timeoutMs: experiment.evalTimeoutSeconds * 1000 };
+  const setup = {
+    domainRef: resolved.domainRef,
+    seed: experiment.seed,
+    timeoutMs: experiment.evalTimeoutSeconds * 1000,
+    keyPrefix: cache && experiment.cache.maxEvalsPerHash === 1 ? cache.record.namespace : undefined,
+  };
   const verifier = new Verifier(experiment.cache.verifyProbability, domain.fitnessTolerance ?? DEFAULT_FITNESS_TOLERANCE, createRng(experiment.seed, 'verify', restored?.nextId ?? 0));
   const evaluation = new EvaluationStage(setup, state, evaluator, queue, cache?.fec ?? null, settler, verifier);
   const proposals = new ProposalStage(state, searcher, domain, cache, evaluation, settler, verifier);
