@@ -63,7 +63,8 @@ export function probeOnTasks(
   usesRandom = true,
   out = new Float64Array(probeLength(tasks, probe)),
 ): Float64Array {
-  out.fill(NaN);
+  // A plain loop: TypedArray.prototype.fill is a call into the runtime, slow on this hot path.
+  for (let k = 0; k < out.length; k++) out[k] = NaN;
   let offset = 0;
   for (const t of tasks) {
     const nTrain = Math.min(probe.trainExamples, t.nTrain);
