@@ -9,7 +9,8 @@ import { createRng } from '../../random/rng.js';
 import type { OpRng, TaskRunner } from './compile.js';
 import type { Task } from './tasks.js';
 
-const NO_RNG: OpRng = {
+/** For programs without random ops: nothing draws from it (creating a seeded generator per evaluation would cost more). */
+export const NO_RNG: OpRng = {
   uniform: () => {
     throw new Error('automl-zero: random op run without a generator');
   },

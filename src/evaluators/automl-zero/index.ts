@@ -11,7 +11,7 @@ import { LRUCache } from 'lru-cache';
 import { DomainInputError, defineDomain, type Domain, type DomainFactory } from '../../domain/domain.js';
 import { createRng, type Rng } from '../../random/rng.js';
 import { ProgramCache, type ExecutorKind, type RunnableProgram } from './program-cache.js';
-import { evaluateOnTasks, probeLength, probeOnTasks } from './execute.js';
+import { NO_RNG, evaluateOnTasks, probeLength, probeOnTasks } from './execute.js';
 import { pruneDeadCode } from './liveness.js';
 import { ProbeRing } from './probe-ring.js';
 import { OPS } from './ops.js';
@@ -149,9 +149,13 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     mantissaBits: 24,
     random: (rng: Rng) => new MadeCandidate(initialProgram(config.space, rng), undefined),
     mutate: (candidate, rng) => {
-      const parent = programOf(candidate);
-      const from = candidate instanceof MadeCandidate ? candidate.printedParts() : undefined;
-      return new MadeCandidate(mutateProgram(config.space, parent, rng), from);
+      if (!(candidate instanceof MadeCandidate)) return new MadeCandidate(mutateProgram(config.space, programOf(candidate), rng), undefined);
+      const parent = candidate.parsed;
+      const child = new MadeCandidate(mutateProgram(config.space, parent, rng), candidate.printedParts());
+      // An unchanged copy (1 - mutateProb of children) runs as its parent: no dead-code pass or memo lookup.
+      const p = child.parsed;
+      if (p.setup === parent.setup && p.predict === parent.predict && p.learn === parent.learn) child.runnable = candidate.runnable;
+      return child;
     },
     probe: (candidate) => {
       // The output is a ring slot: read by the engine at once (hashed), kept while the ring holds it.
@@ -164,7 +168,7 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     },
     evaluate: (candidate, ctx) => {
       const entry = runnableOf(candidate);
-      const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(entry, evaluateWith), tasks, ctx.rng, config.maxAbsError);
+      const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(entry, evaluateWith), tasks, entry.random ? ctx.rng : NO_RNG, config.maxAbsError);
       return { fitness, metrics: { minTaskFitness: Math.min(...taskFitnesses), liveInstructions: entry.liveInstructions } };
     },
     describe: (candidate) => describeProgram(programOf(candidate), config),
