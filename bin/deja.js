@@ -7,5 +7,8 @@ if (!existsSync(entry)) {
   process.stderr.write('deja: not built yet; run `npm ci` (or `npm run build`) in the deja folder first\n');
   process.exit(2);
 }
-const { main } = await import(entry.href);
+const { main, reportUncaught } = await import(entry.href);
+// Whatever escapes (an error thrown later by domain code, a rejected promise) is still one line.
+process.on('uncaughtException', reportUncaught);
+process.on('unhandledRejection', reportUncaught);
 process.exitCode = await main(process.argv.slice(2));

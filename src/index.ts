@@ -7,6 +7,8 @@ export { createRng, type Rng } from './random/rng.js';
 export { createFunctionalHasher, type FunctionalHasher, type HashKeySpec } from './hash/functional-hash.js';
 export { quantize, DEFAULT_MANTISSA_BITS } from './hash/quantize.js';
 export { FunctionalEquivalenceCache, type FecOptions, type Lookup, type CacheEntry } from './cache/fec.js';
+export type { CacheStore, Claim, StoredEntry } from './cache/cache-store.js';
+export { MemoryStore } from './cache/memory-store.js';
 export { loadExperimentFile, parseExperiment, ExperimentError } from './experiment/load-experiment.js';
 export type { Experiment, ExperimentInput } from './experiment/schema.js';
 export type { SearchEvent, CacheOutcome } from './record/events.js';

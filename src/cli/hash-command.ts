@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadDomain, resolveDomainSpec } from '../domain/load-domain.js';
 import { createFunctionalHasher } from '../hash/functional-hash.js';
 import { DEFAULT_MANTISSA_BITS } from '../hash/quantize.js';
+import { checkNesting } from '../domain/nesting.js';
 import { CliError } from './cli-error.js';
 
 export interface HashCommandOptions {
@@ -28,11 +29,18 @@ export async function hashCommand(domainName: string, options: HashCommandOption
     throw new CliError('hash: give exactly one of --candidate <file.json> or --expr <text>');
   }
   const domainOptions = options.options === undefined ? {} : parseJsonOption(options.options, '--options');
-  const domain = await loadDomain({ spec: resolveDomainSpec(domainName, process.cwd()), options: domainOptions });
+  const spec = resolveDomainSpec(domainName, process.cwd());
+  let domain = await loadDomain({ spec, options: domainOptions });
   let candidate: unknown;
   if (options.expr !== undefined) {
     if (!domain.parse) throw new CliError(`--expr: domain "${domain.name}" has no text form; use --candidate <file.json>`);
-    candidate = domain.parse(options.expr);
+    // What the text itself tells (the variables or memory it uses) fills options the user left out.
+    const inferred = Object.entries(domain.optionsFor?.(options.expr) ?? {}).filter(([key]) => !(key in domainOptions));
+    if (inferred.length > 0) {
+      await domain.close?.();
+      domain = await loadDomain({ spec, options: { ...Object.fromEntries(inferred), ...domainOptions } });
+    }
+    candidate = domain.parse!(options.expr);
   } else {
     let text: string;
     try {
@@ -46,6 +54,8 @@ export async function hashCommand(domainName: string, options: HashCommandOption
       throw new CliError(`--candidate: ${options.candidate} is not valid JSON: ${(error as Error).message}`);
     }
   }
+  const tooDeep = checkNesting(candidate, 'candidate');
+  if (tooDeep !== null) throw new CliError(tooDeep);
   const problem = domain.validate?.(candidate) ?? null;
   if (problem !== null) throw new CliError(`candidate: ${problem} (domain options can be set with --options '{...}')`);
   const normalized = domain.normalize ? domain.normalize(candidate) : candidate;

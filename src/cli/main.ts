@@ -1,35 +1,36 @@
 /** The `deja` command line: a thin layer over the library. */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_DOMAINS } from '../domain/builtin.js';
-import { DomainInputError } from '../domain/domain.js';
-import { ExperimentError } from '../experiment/load-experiment.js';
-import { SearchSpaceError } from '../search/searcher.js';
-import { CliError } from './cli-error.js';
+import { reportFailure } from './exit-codes.js';
 import { hashCommand } from './hash-command.js';
 import { resumeCommand } from './resume-command.js';
 import { runCommand } from './run-command.js';
 import { spaceCommand } from './space-command.js';
 import { statsCommand } from './stats-command.js';
 
-const USER_ERRORS = [CliError, ExperimentError, DomainInputError, SearchSpaceError];
-
-function positiveInt(flag: string) {
+/**
+ * A whole number in plain decimal digits within [min, max]: `Number()` alone
+ * would take "0x10", "1e3", " 7" and "" (as 0), which are never what was meant.
+ */
+function wholeNumber(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} expects a whole number >= 1, got "${value}"`);
+    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${flag} expects a whole number from ${min} to ${max} in decimal digits, got "${value}"`);
+    }
     return n;
   };
 }
 
-function nonNegativeInt(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} expects a whole number >= 0, got "${value}"`);
-    return n;
-  };
+const positiveInt = (flag: string, max?: number) => wholeNumber(flag, 1, max);
+const nonNegativeInt = (flag: string, max?: number) => wholeNumber(flag, 0, max);
+
+/** What a command reports besides throwing: e.g. a run stopped by a signal exits 130 or 143. */
+export interface CommandOutcome {
+  exitCode: number;
 }
 
-export function buildProgram(): Command {
+export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command {
   const program = new Command('deja')
     .description('Evolutionary AutoML search with unified functional hashing: never pay twice for the same function.')
     .version('0.1.0')
@@ -41,27 +42,31 @@ export function buildProgram(): Command {
     .description('run a search experiment; writes config.json, events.jsonl and summary.json to --out')
     .argument('<experiment>', 'experiment file (JSON), e.g. experiments/feynman-I.6.2a.json')
     .option('--out <dir>', 'run folder (default runs/<name>-<time>)')
-    .option('--seed <n>', 'override the seed', nonNegativeInt('--seed'))
-    .option('--workers <n>', 'evaluation threads; 0 evaluates inline', nonNegativeInt('--workers'))
-    .option('--batch-size <n>', 'evaluations per message to a worker (raise for cheap domains)', positiveInt('--batch-size'))
+    .option('--seed <n>', 'override the seed', nonNegativeInt('--seed', 2 ** 32 - 1))
+    .option('--workers <n>', 'evaluation threads; 0 evaluates inline', nonNegativeInt('--workers', 1024))
+    .option('--batch-size <n>', 'evaluations per message to a worker (raise for cheap domains)', positiveInt('--batch-size', 100_000))
     .addOption(new Option('--max-evals <n>', 'override budget.maxEvaluations').argParser(nonNegativeInt('--max-evals')))
     .option('--no-cache', 'evaluate every proposal (the baseline without functional hashing)')
     .option('--no-progress', 'no live progress line')
     .option('--json', 'print the summary as JSON')
     .option('--force', 'overwrite an existing run in --out')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend for domains that train networks (sets domainOptions.backend)').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
-    .action(runCommand);
+    .action(async (file: string, options) => {
+      outcome.exitCode = await runCommand(file, options);
+    });
 
   program
     .command('resume')
     .description('continue an interrupted or finished run in its folder (budgets count both parts; raise one to go further)')
     .argument('<dir>', 'a folder written by deja run')
-    .option('--workers <n>', 'evaluation threads; 0 evaluates inline', nonNegativeInt('--workers'))
-    .option('--batch-size <n>', 'evaluations per message to a worker (raise for cheap domains)', positiveInt('--batch-size'))
+    .option('--workers <n>', 'evaluation threads; 0 evaluates inline', nonNegativeInt('--workers', 1024))
+    .option('--batch-size <n>', 'evaluations per message to a worker (raise for cheap domains)', positiveInt('--batch-size', 100_000))
     .addOption(new Option('--max-evals <n>', 'new total budget.maxEvaluations').argParser(nonNegativeInt('--max-evals')))
     .option('--no-progress', 'no live progress line')
     .option('--json', 'print the summary as JSON')
-    .action(resumeCommand);
+    .action(async (dir: string, options) => {
+      outcome.exitCode = await resumeCommand(dir, options);
+    });
 
   program
     .command('stats')
@@ -78,7 +83,7 @@ export function buildProgram(): Command {
     .option('--candidate <file>', 'candidate JSON file')
     .option('--expr <text>', 'candidate in the domain\'s text form (e.g. "x0 + x0" for symbolic)')
     .option('--options <json>', 'domain options as JSON (as domainOptions in an experiment)')
-    .option('--mantissa-bits <n>', 'mantissa bits kept before hashing', nonNegativeInt('--mantissa-bits'))
+    .option('--mantissa-bits <n>', 'mantissa bits kept before hashing', nonNegativeInt('--mantissa-bits', 52))
     .action(hashCommand);
 
   program
@@ -87,7 +92,7 @@ export function buildProgram(): Command {
     .argument('<domain>', 'nas-cell')
     .requiredOption('--max-vertices <n>', 'cells with up to this many vertices (2-7)', nonNegativeInt('--max-vertices'))
     .option('--no-functional', 'structural hashes only (much faster)')
-    .option('--mantissa-bits <n>', 'mantissa bits of the functional hash', nonNegativeInt('--mantissa-bits'))
+    .option('--mantissa-bits <n>', 'mantissa bits of the functional hash', nonNegativeInt('--mantissa-bits', 52))
     .option('--no-progress', 'no progress lines')
     .option('--json', 'print JSON')
     .action(spaceCommand);
@@ -103,18 +108,18 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Runs the CLI and returns its exit code; nothing escapes as a stack trace (see exit-codes.ts). */
 export async function main(argv: string[]): Promise<number> {
+  const outcome: CommandOutcome = { exitCode: 0 };
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
-    return 0;
+    await buildProgram(outcome).parseAsync(argv, { from: 'user' });
+    return outcome.exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? 0 : 2;
-    }
-    if (USER_ERRORS.some((E) => error instanceof E)) {
-      process.stderr.write(`deja: ${(error as Error).message}\n`);
-      return 2;
-    }
-    throw error;
+    return reportFailure(error);
   }
+}
+
+/** Last resort for errors outside any command's promise chain: one line, then exit. */
+export function reportUncaught(error: unknown): void {
+  process.exit(reportFailure(error));
 }

@@ -18,7 +18,7 @@ interface RecordedConfig extends Record<string, unknown> {
 }
 
 /** Continues a run folder: same experiment, same cache and population, budgets counted over both parts. */
-export async function resumeCommand(dir: string, options: Pick<RunCommandOptions, 'workers' | 'batchSize' | 'maxEvals' | 'progress' | 'json'>): Promise<void> {
+export async function resumeCommand(dir: string, options: Pick<RunCommandOptions, 'workers' | 'batchSize' | 'maxEvals' | 'progress' | 'json'>): Promise<number> {
   const configPath = join(dir, 'config.json');
   const eventsPath = join(dir, 'events.jsonl');
   if (!existsSync(configPath) || !existsSync(eventsPath)) throw new CliError(`resume: ${dir} has no config.json and events.jsonl; give a folder \`deja run\` wrote`);
@@ -33,5 +33,5 @@ export async function resumeCommand(dir: string, options: Pick<RunCommandOptions
   if (domain.name !== domainName || domain.version !== domainVersion || (domain.probeKey ?? '') !== probeKey || hashFormat !== HASH_FORMAT_VERSION) {
     throw new CliError(`resume: ${dir} was hashed by ${domainName} v${domainVersion} (hash format ${hashFormat}); this deja has ${domain.name} v${domain.version} (hash format ${HASH_FORMAT_VERSION}), so its cache keys would not match`);
   }
-  await executeRun(resolved, dir, options, events);
+  return executeRun(resolved, dir, options, events);
 }

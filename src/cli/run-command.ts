@@ -5,6 +5,7 @@ import type { ExperimentInput } from '../experiment/schema.js';
 import type { SearchEvent } from '../record/events.js';
 import { resolveSearch, runResolvedSearch, type ResolvedSearch } from '../search/run-search.js';
 import { CliError } from './cli-error.js';
+import { EXIT, SIGNAL_EXIT } from './exit-codes.js';
 import { formatSummary } from './format.js';
 import { createProgressLine } from './progress.js';
 
@@ -38,8 +39,31 @@ export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers
   };
 }
 
-/** Runs (or resumes) a resolved search with the progress line, Ctrl-C handling and the printed summary. */
-export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json'>, resumeFrom?: SearchEvent[]): Promise<void> {
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * SIGINT, SIGTERM and SIGHUP all stop a run the same way: stop proposing, settle or
+ * cancel what is in flight, write summary.json. A second signal exits at once (the
+ * recorder's exit hook still flushes what settled). Returns the detach function and
+ * the signal that stopped the run, if any.
+ */
+function stopOnSignals(controller: AbortController): { detach: () => void; received: () => string | null } {
+  let received: string | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received !== null) process.exit(SIGNAL_EXIT[signal] ?? EXIT.sigint);
+    received = signal;
+    process.stderr.write(`\ndeja: ${signal === 'SIGINT' ? 'interrupted' : `received ${signal}`}; finishing the run record (send it again to quit at once)\n`);
+    controller.abort();
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  return { detach: () => STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal)), received: () => received };
+}
+
+/**
+ * Runs (or resumes) a resolved search with the progress line, signal handling and the
+ * printed summary; returns the exit code (0, or 128 + the signal that interrupted it).
+ */
+export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json'>, resumeFrom?: SearchEvent[]): Promise<number> {
   const { experiment, domain, mantissaBits } = resolved;
   process.stderr.write(
     `deja: ${resumeFrom ? `resuming ${experiment.name} after ${resumeFrom.length} proposals` : experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
@@ -47,28 +71,25 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
       `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits)` : 'off'} -> ${outDir}\n`,
   );
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\ndeja: interrupted; finishing the run record (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const signals = stopOnSignals(controller);
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;
   try {
     const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, resumeFrom });
     progress?.stop();
     process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary, outDir) + '\n');
+    const signal = signals.received();
+    return signal === null ? EXIT.ok : SIGNAL_EXIT[signal];
   } finally {
     progress?.stop();
-    process.off('SIGINT', onSigint);
+    signals.detach();
   }
 }
 
-export async function runCommand(file: string, options: RunCommandOptions): Promise<void> {
+export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
   const experiment = loadExperimentFile(file, flagOverrides(options));
   const outDir = options.out ?? defaultOutDir(experiment.name);
   if (existsSync(join(outDir, 'events.jsonl')) && !options.force) {
     throw new CliError(`--out: ${outDir} already holds a run; continue it with \`deja resume ${outDir}\`, choose another folder, or pass --force to overwrite it`);
   }
-  await executeRun(await resolveSearch(experiment), outDir, options);
+  return executeRun(await resolveSearch(experiment), outDir, options);
 }

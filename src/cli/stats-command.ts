@@ -22,12 +22,25 @@ async function describer(dir: string): Promise<(candidate: unknown) => string> {
   }
 }
 
+/** summary.json is a convenience: when it is missing or unreadable the statistics come from events.jsonl alone. */
+function readSummary(path: string): RunSummary | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const summary = JSON.parse(readFileSync(path, 'utf8')) as RunSummary;
+    if (typeof summary === 'object' && summary !== null && typeof summary.cache === 'object' && summary.cache !== null && typeof summary.wallSeconds === 'number') return summary;
+  } catch {
+    // reported below
+  }
+  process.stderr.write(`deja: ${path} is not a summary deja wrote; ignoring it (the statistics below come from events.jsonl)\n`);
+  return undefined;
+}
+
 export async function statsCommand(dir: string, options: StatsCommandOptions): Promise<void> {
   const eventsPath = join(dir, 'events.jsonl');
   if (!existsSync(eventsPath)) throw new CliError(`stats: ${dir} has no events.jsonl; give the folder a \`deja run --out\` wrote`);
   const stats = computeRunStats(readEvents(eventsPath), options.top);
   const summaryPath = join(dir, 'summary.json');
-  const summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary) : undefined;
+  const summary = readSummary(summaryPath);
   if (options.json) {
     process.stdout.write(JSON.stringify({ ...stats, summary: summary ?? null }, null, 2) + '\n');
     return;

@@ -57,6 +57,12 @@ export interface Domain<C = unknown> {
   validate?(candidate: unknown): string | null;
   /** Parse the domain's text form (for `deja hash <domain> --expr`). Throws DomainInputError. */
   parse?(text: string): C;
+  /**
+   * Domain options a candidate in text form needs beyond the defaults (for
+   * `deja hash --expr`), e.g. the variables an expression uses, so the user
+   * need not spell them out. Options the user gives win.
+   */
+  optionsFor?(text: string): Record<string, unknown>;
   /** Canonical form to store and mutate from (e.g. a pruned cell). Defaults to identity. */
   normalize?(candidate: C): C;
   /**

@@ -48,6 +48,14 @@ export async function loadDomain(ref: DomainRef): Promise<Domain> {
   if (exported === undefined) {
     throw new DomainInputError(`domain: module ${ref.spec} has no default export; export a domain (defineDomain({...})) or a factory (options) => domain`);
   }
-  const domain = typeof exported === 'function' ? await (exported as DomainFactory)(ref.options) : exported;
+  let domain: unknown;
+  try {
+    domain = typeof exported === 'function' ? await (exported as DomainFactory)(ref.options) : exported;
+  } catch (error) {
+    // A factory is domain code: its own bug or refusal is reported as such, in one line.
+    if (error instanceof DomainInputError) throw error;
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new DomainInputError(`domain: the factory of ${ref.spec} failed: ${reason}`);
+  }
   return defineDomain(domain as Domain);
 }

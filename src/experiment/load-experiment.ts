@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DomainInputError } from '../domain/domain.js';
 import { resolveDomainSpec } from '../domain/load-domain.js';
+import { checkNesting } from '../domain/nesting.js';
 import { ExperimentSchema, formatSchemaError, type Experiment, type ExperimentInput } from './schema.js';
 
 /** Bad experiment input: the message names the file and field and is shown to the user as is. */
@@ -32,6 +33,8 @@ export function loadExperimentFile(path: string, overrides: Partial<ExperimentIn
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ExperimentError(`${path}: expected a JSON object with at least "domain" and "budget"`);
   }
+  const tooDeep = checkNesting(json, 'experiment');
+  if (tooDeep) throw new ExperimentError(`${path}: ${tooDeep}`);
   const experiment = parseExperiment(mergeOverrides(json as Record<string, unknown>, overrides), path);
   try {
     experiment.domain = resolveDomainSpec(experiment.domain, dirname(resolve(path)));

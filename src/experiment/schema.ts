@@ -2,9 +2,20 @@
  * The experiment file: what to search, how, and for how long. Validated with
  * zod; unknown keys are errors, because a typo silently ignored is a wasted run.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { z } from 'zod';
 import { SEARCH_ALGORITHMS } from '../search/create-searcher.js';
+
+/** setTimeout holds at most 2^31 - 1 ms; a longer delay silently becomes 1 ms. */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+/** lru-cache preallocates its index for `max` entries, so a huge capacity is a huge allocation up front. */
+export const MAX_CACHE_CAPACITY = 10_000_000;
+/** Memory a worker thread takes with a loaded domain (tfjs, datasets), roughly: bounds `workers` by the machine. */
+const WORKER_MEMORY_BYTES = 256 * 2 ** 20;
+
+export function maxWorkersForMemory(total = totalmem()): number {
+  return Math.max(1, Math.min(1024, Math.floor(total / WORKER_MEMORY_BYTES)));
+}
 
 export const SearchSchema = z.strictObject({
   algorithm: z.enum(SEARCH_ALGORITHMS).default('regularized-evolution'),
@@ -30,7 +41,7 @@ export const BudgetSchema = z
 
 export const CacheSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  capacity: z.int().positive().default(100_000),
+  capacity: z.int().positive().max(MAX_CACHE_CAPACITY).default(100_000),
   maxEvalsPerHash: z.int().positive().default(1),
   forgetProbability: z.number().min(0).max(1).default(0),
   /** Mantissa bits kept before hashing; defaults to the domain's own choice, else 24. */
@@ -52,7 +63,13 @@ export const ExperimentSchema = z.strictObject({
   cache: CacheSchema.prefault({}),
   record: RecordSchema.prefault({}),
   /** Evaluation threads; 0 evaluates inline in the main thread. */
-  workers: z.int().min(0).max(1024).default(() => availableParallelism()),
+  workers: z
+    .int()
+    .min(0)
+    .refine((n) => n <= maxWorkersForMemory(), {
+      error: (issue) => `${String(issue.input)} worker threads need about ${String(issue.input)} x 256 MiB; this machine has ${(totalmem() / 2 ** 30).toFixed(1)} GiB, so use at most ${maxWorkersForMemory()}`,
+    })
+    .default(() => Math.min(availableParallelism(), maxWorkersForMemory())),
   /**
    * Evaluations sent to a worker in one message. Raise it for cheap domains
    * (thousands of evaluations a second), where a message round trip costs more
@@ -60,7 +77,11 @@ export const ExperimentSchema = z.strictObject({
    */
   batchSize: z.int().min(1).max(100_000).default(1),
   seed: z.int().min(0).max(2 ** 32 - 1).default(0),
-  evalTimeoutSeconds: z.number().positive().default(600),
+  evalTimeoutSeconds: z
+    .number()
+    .positive()
+    .max(MAX_TIMEOUT_SECONDS, { message: `at most ${MAX_TIMEOUT_SECONDS} s (about 24.8 days, what a Node.js timer can hold)` })
+    .default(600),
 });
 
 export type ExperimentInput = z.input<typeof ExperimentSchema>;

@@ -23,6 +23,10 @@ export interface SearchEvent<C = unknown> {
   settledAt: number;
   /** For a join: the id whose evaluation it waited for. */
   joined?: number;
+  /** A full hit after which the forgetful cache dropped the key (so a resume drops it too). */
+  forgotten?: boolean;
+  /** A failed evaluation: what the cache answered before it ran (a resume counts that lookup). */
+  lookup?: 'miss' | 'partial-hit';
   failure?: FailureKind;
   error?: string;
   metrics?: Record<string, MetricValue>;

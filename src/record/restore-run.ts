@@ -24,46 +24,58 @@ export interface RestoredRun {
 }
 
 export function restoreRun(events: readonly SearchEvent[]): RestoredRun {
-  const entries = new Map<string, CacheEntry>();
-  const costOf = new Map<number, number>();
   const counters: FecCounters = { misses: 0, partialHits: 0, fullHits: 0, inFlightJoins: 0, failures: 0, forgotten: 0, costSaved: 0 };
   const run: RestoredRun = {
     nextId: 0, evaluations: 0, failed: 0, evaluationCost: 0, probeMs: 0, elapsedSeconds: 0,
-    cacheEntries: entries, cacheCounters: counters, individuals: [], best: null,
+    cacheEntries: new Map(), cacheCounters: counters, individuals: [], best: null,
   };
+  const costOf = new Map<number, number>();
   for (const e of events) {
     run.nextId = Math.max(run.nextId, e.id + 1);
     run.evaluationCost += e.cost;
     run.probeMs += e.probeMs;
     run.elapsedSeconds = Math.max(run.elapsedSeconds, e.settledAt);
-    const evaluated = e.evalMs !== null;
-    if (evaluated) {
+    if (e.evalMs !== null) {
       run.evaluations++;
       costOf.set(e.id, e.cost);
     }
     if (e.fitness === null) {
       run.failed++;
-      if (evaluated) counters.failures++;
     } else {
       run.individuals.push({ id: e.id, candidate: e.candidate, fitness: e.fitness });
       if (run.best === null || e.fitness > run.best.fitness) run.best = { id: e.id, fitness: e.fitness, candidate: e.candidate, metrics: e.metrics };
     }
-    if (e.hash === null) continue;
-    if ((e.outcome === 'miss' || e.outcome === 'partial-hit') && e.fitness !== null) {
-      if (e.outcome === 'miss') counters.misses++;
-      else counters.partialHits++;
-      // The event's fitness is already the running mean after this evaluation.
-      const old = entries.get(e.hash);
-      const n = (old?.evaluations ?? 0) + 1;
-      entries.delete(e.hash); // re-insert: most recently used last
-      entries.set(e.hash, { fitness: e.fitness, evaluations: n, meanCost: old ? old.meanCost + (e.cost - old.meanCost) / n : e.cost });
-    } else if (e.outcome === 'full-hit') {
-      counters.fullHits++;
-      counters.costSaved += entries.get(e.hash)?.meanCost ?? 0;
-    } else if (e.outcome === 'in-flight-join') {
-      counters.inFlightJoins++;
-      counters.costSaved += costOf.get(e.joined ?? -1) ?? 0;
-    }
+    if (e.hash !== null) replayCache(e, e.hash, run.cacheEntries, counters, costOf);
   }
   return run;
+}
+
+/** Counts the event's cache lookup as the live cache did, and applies what it stored or dropped. */
+function replayCache(e: SearchEvent, hash: string, entries: Map<string, CacheEntry>, counters: FecCounters, costOf: Map<number, number>): void {
+  if (e.outcome === 'full-hit') {
+    counters.fullHits++;
+    counters.costSaved += entries.get(hash)?.meanCost ?? 0;
+    if (e.forgotten) {
+      entries.delete(hash);
+      counters.forgotten++;
+    }
+  } else if (e.outcome === 'in-flight-join' || e.joined !== undefined) {
+    // Joins of an evaluation that failed are failed events, but were joins at lookup.
+    counters.inFlightJoins++;
+    if (e.fitness !== null) counters.costSaved += costOf.get(e.joined!) ?? 0;
+  } else if (e.outcome === 'failed') {
+    // An evaluation that failed (a probe failure has no hash): counted at lookup, nothing stored.
+    if (e.lookup === 'partial-hit') counters.partialHits++;
+    else counters.misses++;
+    counters.failures++;
+  } else {
+    if (e.outcome === 'miss') counters.misses++;
+    else counters.partialHits++;
+    // A miss means the live cache held nothing (never stored, forgotten or evicted): start afresh.
+    const old = e.outcome === 'partial-hit' ? entries.get(hash) : undefined;
+    const n = (old?.evaluations ?? 0) + 1;
+    entries.delete(hash); // re-insert: most recently used last
+    // The event's fitness is already the running mean after this evaluation.
+    entries.set(hash, { fitness: e.fitness!, evaluations: n, meanCost: old ? old.meanCost + (e.cost - old.meanCost) / n : e.cost });
+  }
 }

@@ -79,7 +79,9 @@ export function computeRunStats(events: readonly SearchEvent[], topClasses = 5):
     }
   }
   const proposals = events.length;
-  const hits = counts.get('full-hit')!.count + counts.get('in-flight-join')!.count;
+  // A join of an evaluation that failed is recorded as failed, but it was a join: it cost no evaluation.
+  const failedJoins = events.filter((e) => e.outcome === 'failed' && e.joined !== undefined).length;
+  const hits = counts.get('full-hit')!.count + counts.get('in-flight-join')!.count + failedJoins;
   const lookups = events.filter((e) => e.hash !== null).length;
   const largestClasses = [...classes.entries()]
     .sort((a, b) => b[1].proposals - a[1].proposals || b[1].members.size - a[1].members.size || (a[0] < b[0] ? -1 : 1))

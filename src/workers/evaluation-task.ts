@@ -57,7 +57,22 @@ export function checkEvalResult(result: EvalResult | undefined, wallMs: number):
   if (result!.cost !== undefined && !(Number.isFinite(result!.cost) && result!.cost >= 0)) {
     return { ok: false, kind: 'invalid-fitness', error: `evaluate returned cost ${String(result!.cost)}; expected a finite number >= 0`, wallMs };
   }
+  const badMetric = checkMetrics(result!.metrics);
+  if (badMetric !== null) return { ok: false, kind: 'invalid-fitness', error: badMetric, wallMs };
   return { ok: true, fitness, metrics: result!.metrics, cost: result!.cost, wallMs };
+}
+
+/** Metrics are recorded as JSON: a BigInt, an object or a function cannot be, so the result is refused whole. */
+function checkMetrics(metrics: unknown): string | null {
+  if (metrics === undefined) return null;
+  if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) return `evaluate returned metrics of type ${Array.isArray(metrics) ? 'array' : typeof metrics}; expected an object`;
+  for (const [key, value] of Object.entries(metrics)) {
+    const type = value === null ? 'null' : typeof value;
+    if (type !== 'number' && type !== 'string' && type !== 'boolean' && type !== 'null') {
+      return `evaluate returned metrics.${key} of type ${type}; metrics must be numbers, strings, booleans or null`;
+    }
+  }
+  return null;
 }
 
 export function errorMessage(error: unknown): string {

@@ -85,6 +85,21 @@ export function checkAddresses(program: Program, config: AutomlZeroConfig): stri
   return null;
 }
 
+/** The memory a program addresses, where it is more than `memory` holds (for `deja hash --expr`). */
+function memoryFor(program: Program, memory: AutomlZeroConfig['space']['memory']): Record<string, unknown> {
+  const need = { s: slotCount(memory, 's'), v: slotCount(memory, 'v'), m: slotCount(memory, 'm') };
+  for (const c of COMPONENTS) {
+    for (const x of program[c]) {
+      const op = OPS[x.op];
+      for (const [type, address] of [[op.out, x.out], [op.in1, x.in1], [op.in2, x.in2]] as const) {
+        if (type !== null) need[type] = Math.max(need[type], address + 1);
+      }
+    }
+  }
+  const grown = need.s > memory.scalars || need.v > memory.vectors || need.m > memory.matrices;
+  return grown ? { memory: { scalars: need.s, vectors: need.v, matrices: need.m } } : {};
+}
+
 /** One line: the live instructions of each component. */
 export function describeProgram(program: Program, config: AutomlZeroConfig): string {
   const live = pruneDeadCode(program, config.space.memory);
@@ -185,6 +200,7 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
       if (message !== null) throw new DomainInputError(message);
       return { program: printProgram(parse(text)) };
     },
+    optionsFor: (text) => memoryFor(parse(text), config.space.memory),
     // Candidates made here print canonically: keep the object (and its identity).
     normalize: (candidate) => (candidate instanceof MadeCandidate ? candidate : { program: printProgram(parse(candidate.program)) }),
   });

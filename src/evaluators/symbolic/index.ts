@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { defineDomain, DomainInputError, type Domain } from '../../domain/domain.js';
+import { checkNesting } from '../../domain/nesting.js';
 import { formatSchemaError } from '../../experiment/schema.js';
 import { checkExpr, depth, size, type Expr } from './expression.js';
 import { evaluateExpression } from './evaluate.js';
@@ -59,7 +60,7 @@ export default function createSymbolicDomain(raw: Record<string, unknown> = {}):
   const rangeList = o.ranges === undefined ? named?.ranges ?? (o.target === undefined ? FEYNMAN_TARGETS['I.6.2a'].ranges : [[1, 5]]) : o.ranges;
   const ranges: Array<[number, number]> = typeof rangeList[0] === 'number'
     ? Array.from({ length: variables }, () => rangeList as [number, number])
-    : (rangeList as Array<[number, number]>);
+    : [...(rangeList as Array<[number, number]>)]; // a copy: the named targets' ranges are shared
   if (ranges.length === 1 && variables > 1) while (ranges.length < variables) ranges.push(ranges[0]);
   if (ranges.length !== variables) {
     throw new DomainInputError(`domainOptions.ranges: expected ${variables} ranges (one per variable) or a single [lo, hi], got ${ranges.length}`);
@@ -76,7 +77,7 @@ export default function createSymbolicDomain(raw: Record<string, unknown> = {}):
     random: (rng) => randomExpression(rng, space),
     mutate: (expr, rng) => mutateExpression(expr, rng, space),
     validate: (candidate) => {
-      const problem = checkExpr(candidate, variables);
+      const problem = checkNesting(candidate, 'expr') ?? checkExpr(candidate, variables);
       if (problem) return problem;
       const e = candidate as Expr;
       if (size(e) > o.maxSize) return `expr: ${size(e)} nodes, more than maxSize ${o.maxSize}`;
@@ -87,5 +88,10 @@ export default function createSymbolicDomain(raw: Record<string, unknown> = {}):
     evaluate: (expr) => evaluateExpression(expr, train, test, o.fitIterations),
     describe: (expr) => printExpression(expr, { digits: 6 }),
     parse: parseExpression,
+    optionsFor: (text) => {
+      const used = variableCount(parseExpression(text));
+      // Beyond the schema's 64 the option would be refused: validate names the variable instead.
+      return used > variables && used <= 64 ? { variables: used } : {};
+    },
   });
 }

@@ -4,7 +4,15 @@
  * a negation, `-2^2` is -(2^2) as in mathematics.
  */
 import { DomainInputError } from '../../domain/domain.js';
+import { nestingDepth } from '../../domain/nesting.js';
 import { isUnary, type BinaryOp, type Expr } from './expression.js';
+
+/**
+ * Parentheses, function calls and unary signs nest the recursive descent; a
+ * long sum nests the tree it builds. Both are bounded so that no input can
+ * overflow the stack of the parser or of the recursive code that walks trees.
+ */
+export const MAX_EXPRESSION_NESTING = 200;
 
 type Token = { kind: 'num'; value: number; at: number } | { kind: 'name'; value: string; at: number } | { kind: 'sym'; value: string; at: number };
 
@@ -32,9 +40,14 @@ export function parseExpression(text: string): Expr {
   const peek = () => tokens[pos];
   const fail = (what: string): never => {
     const t = tokens[pos];
-    throw new DomainInputError(`expression: ${what} ${t ? `at position ${t.at} ("${t.value}")` : 'at the end'} in "${text}"`);
+    const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    throw new DomainInputError(`expression: ${what} ${t ? `at position ${t.at} ("${t.value}")` : 'at the end'} in "${shown}"`);
   };
   const isSym = (s: string) => peek()?.kind === 'sym' && peek().value === s;
+  let nesting = 0;
+  const enter = () => {
+    if (++nesting > MAX_EXPRESSION_NESTING) fail(`nesting deeper than ${MAX_EXPRESSION_NESTING} levels (parentheses, functions, signs)`);
+  };
   const expect = (s: string) => {
     if (!isSym(s)) fail(`expected "${s}"`);
     pos++;
@@ -57,6 +70,12 @@ export function parseExpression(text: string): Expr {
     return left;
   };
   const unary = (): Expr => {
+    enter();
+    const e = unaryInner();
+    nesting--;
+    return e;
+  };
+  const unaryInner = (): Expr => {
     if (isSym('+')) {
       pos++;
       return unary();
@@ -120,5 +139,10 @@ export function parseExpression(text: string): Expr {
   if (tokens.length === 0) throw new DomainInputError('expression: empty');
   const expr = additive();
   if (pos < tokens.length) fail('unexpected token');
+  // A 40,000-term sum parses without recursion but builds a tree 40,000 levels deep.
+  // (Each tree level is two JSON levels: the node and its args array.)
+  if (nestingDepth(expr, 2 * MAX_EXPRESSION_NESTING + 1) > 2 * MAX_EXPRESSION_NESTING + 1) {
+    throw new DomainInputError(`expression: operators nest more than ${MAX_EXPRESSION_NESTING} levels deep (e.g. a very long sum); split or simplify it`);
+  }
   return expr;
 }

@@ -1,0 +1,86 @@
+/**
+ * The order in which evaluation results land in the engine. Unbatched, a
+ * result lands as soon as it is back (asynchronous steady state). Batched,
+ * the oldest batch lands whole, in dispatch order, so the trajectory stays a
+ * function of the seed however the threads are scheduled.
+ */
+import type { EvaluationOutcome } from '../workers/evaluation-task.js';
+import type { Pending } from './pending.js';
+
+export type Land = (p: Pending, outcome: EvaluationOutcome) => void;
+
+export interface LandingQueue {
+  /** Registers a dispatched evaluation; its outcome may already be there (a synchronous evaluator). */
+  add(p: Pending, outcome: EvaluationOutcome | Promise<EvaluationOutcome>): void;
+  /** Lands the next results in order; returns a promise only when it has to wait for them. */
+  landNext(land: Land): void | Promise<void>;
+}
+
+/** Results land in completion order. */
+export class CompletionOrder implements LandingQueue {
+  private readonly completions: Array<{ pending: Pending; outcome: EvaluationOutcome }> = [];
+  private wake: (() => void) | null = null;
+
+  add(p: Pending, outcome: EvaluationOutcome | Promise<EvaluationOutcome>): void {
+    if (!(outcome instanceof Promise)) {
+      this.completions.push({ pending: p, outcome }); // landed synchronously: settled by the loop without waiting
+      return;
+    }
+    void outcome.then((landed) => {
+      this.completions.push({ pending: p, outcome: landed });
+      this.wake?.();
+    });
+  }
+
+  landNext(land: Land): void | Promise<void> {
+    if (this.completions.length === 0) return this.waitThenLand(land);
+    const completions = this.completions;
+    for (let i = 0; i < completions.length; i++) land(completions[i].pending, completions[i].outcome);
+    completions.length = 0;
+  }
+
+  private async waitThenLand(land: Land): Promise<void> {
+    await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+    this.landNext(land);
+  }
+}
+
+/** Whole batches of `batchSize` land in dispatch order. */
+export class DispatchOrderBatches implements LandingQueue {
+  /** Evaluations in dispatch order, each with its outcome once it is back. */
+  private readonly sent: Array<{ pending: Pending; outcome: EvaluationOutcome | null }> = [];
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly batchSize: number) {}
+
+  add(p: Pending, outcome: EvaluationOutcome | Promise<EvaluationOutcome>): void {
+    const slot: { pending: Pending; outcome: EvaluationOutcome | null } = { pending: p, outcome: null };
+    this.sent.push(slot);
+    if (!(outcome instanceof Promise)) {
+      slot.outcome = outcome;
+      return;
+    }
+    void outcome.then((landed) => {
+      slot.outcome = landed;
+      this.wake?.();
+    });
+  }
+
+  landNext(land: Land): void | Promise<void> {
+    const n = Math.min(this.batchSize, this.sent.length);
+    if (!this.oldestLanded(n)) return this.waitThenLand(n, land);
+    for (const slot of this.sent.splice(0, n)) land(slot.pending, slot.outcome!);
+  }
+
+  private async waitThenLand(n: number, land: Land): Promise<void> {
+    while (!this.oldestLanded(n)) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+    this.landNext(land);
+  }
+
+  private oldestLanded(n: number): boolean {
+    for (let k = 0; k < n; k++) if (this.sent[k].outcome === null) return false;
+    return true;
+  }
+}

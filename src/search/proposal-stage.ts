@@ -1,0 +1,68 @@
+/**
+ * Propose, probe, hash, look up: a new candidate from the searcher is probed
+ * on the domain's fixed inputs, hashed, and routed by the cache's answer to
+ * settling (full hit), waiting (in-flight join) or evaluation (miss, partial hit).
+ */
+import { performance } from 'node:perf_hooks';
+import type { FunctionalEquivalenceCache } from '../cache/fec.js';
+import type { Domain } from '../domain/domain.js';
+import type { ProbeHashFn } from '../hash/functional-hash.js';
+import type { EvaluationStage } from './evaluation-stage.js';
+import type { Pending } from './pending.js';
+import type { RunState } from './run-state.js';
+import type { Searcher } from './searcher.js';
+import type { Settler } from './settle.js';
+
+/** The cache and the hash function for its keys; null when the cache is off. */
+export interface CacheStage {
+  fec: FunctionalEquivalenceCache<Pending>;
+  hash: ProbeHashFn;
+}
+
+export class ProposalStage {
+  constructor(
+    private readonly state: RunState,
+    private readonly searcher: Searcher<unknown>,
+    private readonly domain: Domain,
+    private readonly cache: CacheStage | null,
+    private readonly evaluation: EvaluationStage,
+    private readonly settler: Settler,
+  ) {}
+
+  /** Proposes one candidate and routes it; returns a promise only when the domain's probe is async. */
+  proposeOne(): void | Promise<void> {
+    const { candidate, parentId } = this.searcher.propose();
+    const p: Pending = { id: this.state.proposals++, parentId, candidate, hash: null, lookup: 'miss', probeMs: 0, proposedAt: this.state.elapsed() };
+    if (this.cache === null) return this.evaluation.dispatch(p);
+    const probeStart = performance.now();
+    let outputs: ArrayLike<number> | Promise<ArrayLike<number>>;
+    try {
+      outputs = this.domain.probe(candidate);
+    } catch (error) {
+      return this.failProbe(p, error, probeStart);
+    }
+    if (outputs instanceof Promise) {
+      return outputs.then((o) => this.route(p, o, probeStart), (error) => this.failProbe(p, error, probeStart));
+    }
+    this.route(p, outputs, probeStart);
+  }
+
+  /** Hashes the probe outputs and acts on the cache's answer. */
+  private route(p: Pending, outputs: ArrayLike<number>, probeStart: number): void {
+    const { fec, hash } = this.cache!;
+    p.hash = hash(outputs);
+    p.probeMs = performance.now() - probeStart;
+    this.state.probeMs += p.probeMs;
+    const found = fec.lookup(p.hash, p);
+    p.lookup = found.outcome;
+    if (found.outcome === 'full-hit') this.settler.settle(p, 'full-hit', found.entry.fitness, { cost: 0, evalMs: null, forgotten: found.forgotten });
+    else if (found.outcome === 'in-flight-join') this.state.joinsWaiting++;
+    else this.evaluation.dispatch(p);
+  }
+
+  private failProbe(p: Pending, error: unknown, probeStart: number): void {
+    p.probeMs = performance.now() - probeStart;
+    const message = error instanceof Error ? error.message : String(error);
+    this.settler.settle(p, 'failed', null, { cost: 0, evalMs: null, failure: 'error', error: `probe failed: ${message}` });
+  }
+}

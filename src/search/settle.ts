@@ -1,0 +1,100 @@
+/**
+ * The last stage of a proposal: its fitness goes to the searcher and the run's
+ * state, and it becomes one line of events.jsonl (and an `onEvent` call).
+ */
+import { performance } from 'node:perf_hooks';
+import type { MetricValue } from '../domain/domain.js';
+import type { CacheOutcome, SearchEvent } from '../record/events.js';
+import type { RunRecorder } from '../record/run-recorder.js';
+import type { FailureKind } from '../workers/evaluation-task.js';
+import type { Pending } from './pending.js';
+import type { RunState } from './run-state.js';
+import type { Searcher } from './searcher.js';
+
+export interface ProgressSnapshot {
+  elapsedSeconds: number;
+  proposals: number;
+  evaluations: number;
+  evaluationsPerSecond: number;
+  bestFitness: number | null;
+  hitRate: number;
+  inFlight: number;
+  failed: number;
+}
+
+/** What a settled proposal cost, and why it failed if it did. */
+export interface SettleDetails {
+  cost: number;
+  evalMs: number | null;
+  /** For a join: the id whose evaluation it waited for. */
+  joined?: number;
+  /** A full hit after which the forgetful cache dropped the key. */
+  forgotten?: boolean;
+  /** A failed evaluation: what the cache answered before it ran. */
+  lookup?: 'miss' | 'partial-hit';
+  failure?: FailureKind;
+  error?: string;
+  metrics?: Record<string, MetricValue>;
+}
+
+export interface SettleListeners {
+  onEvent?: (event: SearchEvent) => void;
+  onProgress?: (progress: ProgressSnapshot) => void;
+  progressIntervalMs?: number;
+}
+
+export class Settler {
+  private lastProgress = 0;
+
+  constructor(
+    private readonly state: RunState,
+    private readonly searcher: Searcher<unknown>,
+    private readonly recorder: RunRecorder | null,
+    private readonly listeners: SettleListeners,
+    /** The cache's hit rate so far (0 without the cache). */
+    private readonly hitRate: () => number,
+  ) {}
+
+  settle(p: Pending, outcome: CacheOutcome, fitness: number | null, details: SettleDetails): void {
+    const event: SearchEvent = {
+      id: p.id, parentId: p.parentId, hash: p.hash, outcome, fitness,
+      cost: details.cost, probeMs: p.probeMs, evalMs: details.evalMs,
+      proposedAt: p.proposedAt, settledAt: this.state.elapsed(),
+    };
+    if (details.joined !== undefined) event.joined = details.joined;
+    if (details.forgotten) event.forgotten = true;
+    if (details.lookup !== undefined) event.lookup = details.lookup;
+    if (details.failure !== undefined) event.failure = details.failure;
+    if (details.error !== undefined) event.error = details.error;
+    if (details.metrics !== undefined) event.metrics = details.metrics;
+    event.candidate = p.candidate;
+    this.searcher.observe(p.id, p.candidate, fitness);
+    this.state.observe(p.id, p.candidate, fitness, details.metrics);
+    this.recorder?.event(event);
+    this.listeners.onEvent?.(event);
+    if (this.listeners.onProgress) this.reportProgress(this.listeners.onProgress);
+  }
+
+  /** At most one progress report per interval. */
+  private reportProgress(onProgress: (progress: ProgressSnapshot) => void): void {
+    const now = performance.now();
+    if (now - this.lastProgress < (this.listeners.progressIntervalMs ?? 250)) return;
+    this.lastProgress = now;
+    onProgress(this.progress());
+  }
+
+  progress(): ProgressSnapshot {
+    const state = this.state;
+    const seconds = state.elapsed();
+    return {
+      elapsedSeconds: seconds,
+      proposals: state.proposals,
+      evaluations: state.dispatched,
+      evaluationsPerSecond: seconds > 0 ? state.dispatched / seconds : 0,
+      bestFitness: state.best?.fitness ?? null,
+      hitRate: this.hitRate(),
+      inFlight: state.inFlight,
+      failed: state.failed,
+    };
+  }
+}
