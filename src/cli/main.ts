@@ -7,6 +7,8 @@ import { resumeCommand } from './resume-command.js';
 import { runCommand } from './run-command.js';
 import { spaceCommand } from './space-command.js';
 import { statsCommand } from './stats-command.js';
+import { workerCommand } from './worker-command.js';
+import { DEFAULT_QUEUE } from '../workers/evaluation-queue.js';
 
 /**
  * A whole number in plain decimal digits within [min, max]: `Number()` alone
@@ -50,6 +52,8 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command
     .option('--no-progress', 'no live progress line')
     .option('--json', 'print the summary as JSON')
     .option('--force', 'overwrite an existing run in --out')
+    .option('--redis <url>', 'send evaluations to `deja worker`s through this Redis; --workers is then how many are in flight')
+    .option('--queue <name>', 'evaluation queue on --redis', DEFAULT_QUEUE)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend for domains that train networks (sets domainOptions.backend)').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
     .action(async (file: string, options) => {
       outcome.exitCode = await runCommand(file, options);
@@ -62,6 +66,8 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command
     .option('--workers <n>', 'evaluation threads; 0 evaluates inline', nonNegativeInt('--workers', 1024))
     .option('--batch-size <n>', 'evaluations per message to a worker (raise for cheap domains)', positiveInt('--batch-size', 100_000))
     .addOption(new Option('--max-evals <n>', 'new total budget.maxEvaluations').argParser(nonNegativeInt('--max-evals')))
+    .option('--redis <url>', 'send evaluations to `deja worker`s through this Redis; --workers is then how many are in flight')
+    .option('--queue <name>', 'evaluation queue on --redis', DEFAULT_QUEUE)
     .option('--no-progress', 'no live progress line')
     .option('--json', 'print the summary as JSON')
     .action(async (dir: string, options) => {
@@ -96,6 +102,17 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command
     .option('--no-progress', 'no progress lines')
     .option('--json', 'print JSON')
     .action(spaceCommand);
+
+  program
+    .command('worker')
+    .description('serve evaluations from a Redis queue for `deja run --redis` coordinators (runs the domain code it is sent)')
+    .requiredOption('--redis <url>', 'redis://[user:password@]host:port[/db], or rediss:// for TLS')
+    .option('--concurrency <n>', 'evaluations at once (threads of this worker)', positiveInt('--concurrency'), 1)
+    .option('--queue <name>', 'queue to serve', DEFAULT_QUEUE)
+    .option('--lock-duration <ms>', 'job lock in ms: how soon a dead worker\'s job runs on another worker (default 30000)', positiveInt('--lock-duration'))
+    .action(async (options) => {
+      outcome.exitCode = await workerCommand(options);
+    });
 
   program
     .command('domains')

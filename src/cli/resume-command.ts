@@ -18,7 +18,7 @@ interface RecordedConfig extends Record<string, unknown> {
 }
 
 /** Continues a run folder: same experiment, same cache and population, budgets counted over both parts. */
-export async function resumeCommand(dir: string, options: Pick<RunCommandOptions, 'workers' | 'batchSize' | 'maxEvals' | 'progress' | 'json'>): Promise<number> {
+export async function resumeCommand(dir: string, options: Pick<RunCommandOptions, 'workers' | 'batchSize' | 'maxEvals' | 'progress' | 'json' | 'redis' | 'queue'>): Promise<number> {
   const configPath = join(dir, 'config.json');
   const eventsPath = join(dir, 'events.jsonl');
   if (!existsSync(configPath) || !existsSync(eventsPath)) throw new CliError(`resume: ${dir} has no config.json and events.jsonl; give a folder \`deja run\` wrote`);

@@ -4,6 +4,11 @@ import { loadExperimentFile } from '../experiment/load-experiment.js';
 import type { ExperimentInput } from '../experiment/schema.js';
 import type { SearchEvent } from '../record/events.js';
 import { resolveSearch, runResolvedSearch, type ResolvedSearch } from '../search/run-search.js';
+import { checkRedisUrl, redactRedisUrl } from '../redis/connection.js';
+import { checkQueueName, DEFAULT_QUEUE } from '../workers/evaluation-queue.js';
+import { errorMessage } from '../workers/evaluation-task.js';
+import type { Evaluator } from '../workers/evaluator.js';
+import { QueueEvaluator } from '../workers/queue-evaluator.js';
 import { CliError } from './cli-error.js';
 import { EXIT, SIGNAL_EXIT } from './exit-codes.js';
 import { formatSummary } from './format.js';
@@ -20,6 +25,9 @@ export interface RunCommandOptions {
   json?: boolean;
   force?: boolean;
   backend?: string;
+  /** Send evaluations to `deja worker`s through this Redis (redis:// or rediss:// URL). */
+  redis?: string;
+  queue?: string;
 }
 
 function defaultOutDir(name: string): string {
@@ -37,6 +45,25 @@ export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers
     budget: options.maxEvals === undefined ? undefined : { maxEvaluations: options.maxEvals },
     cache: options.cache === false ? { enabled: false } : undefined,
   };
+}
+
+/** Where evaluations run, in words, for the first line of a run. */
+function describeEvaluation(experiment: ResolvedSearch['experiment'], options: Pick<RunCommandOptions, 'redis' | 'queue'>): string {
+  if (options.redis) return `evaluations on queue ${options.queue ?? DEFAULT_QUEUE} at ${redactRedisUrl(options.redis)} (${Math.max(1, experiment.workers)} in flight)`;
+  if (experiment.workers === 0) return 'inline evaluation';
+  return `${experiment.workers} worker${experiment.workers === 1 ? '' : 's'}${experiment.batchSize > 1 ? ` (batches of ${experiment.batchSize})` : ''}`;
+}
+
+/** The queue evaluator of `--redis`, connected; undefined without the flag. */
+async function remoteEvaluator(options: Pick<RunCommandOptions, 'redis' | 'queue'>): Promise<Evaluator | undefined> {
+  if (options.redis === undefined) return undefined;
+  const problem = checkRedisUrl(options.redis) ?? checkQueueName(options.queue ?? DEFAULT_QUEUE);
+  if (problem) throw new CliError(problem);
+  try {
+    return await QueueEvaluator.connect({ url: options.redis, queue: options.queue, onNotice: (line) => process.stderr.write(`deja: ${line}\n`) });
+  } catch (error) {
+    throw new CliError(`--redis: ${errorMessage(error)}`);
+  }
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -63,18 +90,19 @@ function stopOnSignals(controller: AbortController): { detach: () => void; recei
  * Runs (or resumes) a resolved search with the progress line, signal handling and the
  * printed summary; returns the exit code (0, or 128 + the signal that interrupted it).
  */
-export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json'>, resumeFrom?: SearchEvent[]): Promise<number> {
+export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'redis' | 'queue'>, resumeFrom?: SearchEvent[]): Promise<number> {
   const { experiment, domain, mantissaBits } = resolved;
+  const evaluator = await remoteEvaluator(options);
   process.stderr.write(
     `deja: ${resumeFrom ? `resuming ${experiment.name} after ${resumeFrom.length} proposals` : experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
-      `${experiment.workers === 0 ? 'inline evaluation' : `${experiment.workers} worker${experiment.workers === 1 ? '' : 's'}${experiment.batchSize > 1 ? ` (batches of ${experiment.batchSize})` : ''}`}, ` +
+      `${describeEvaluation(experiment, options)}, ` +
       `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits)` : 'off'} -> ${outDir}\n`,
   );
   const controller = new AbortController();
   const signals = stopOnSignals(controller);
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;
   try {
-    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, resumeFrom });
+    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, resumeFrom, evaluator });
     progress?.stop();
     process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary, outDir) + '\n');
     const signal = signals.received();
@@ -82,6 +110,7 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
   } finally {
     progress?.stop();
     signals.detach();
+    await evaluator?.close(); // the run closes it too; this covers a run that failed before starting
   }
 }
 

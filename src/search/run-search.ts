@@ -43,6 +43,11 @@ export interface RunOptions extends SettleListeners {
    * append to its events.jsonl in `outDir`.
    */
   resumeFrom?: readonly SearchEvent[];
+  /**
+   * Where evaluations run, when not in this process (e.g. a QueueEvaluator for
+   * `deja worker`s); `workers` is then the number kept in flight. Closed by the run.
+   */
+  evaluator?: Evaluator;
 }
 
 export async function runSearch(config: SearchConfig, options: RunOptions = {}): Promise<RunSummary> {
@@ -89,7 +94,7 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
   // A resumed search draws a fresh stream, so it does not repeat the first part's proposals.
   const searcher = createSearcher(domain, experiment.search, restored ? createRng(experiment.seed, 'search', 'resumed', restored.nextId) : createRng(experiment.seed, 'search'));
   if (restored) searcher.restore(restored.individuals);
-  const evaluator: Evaluator = experiment.workers === 0 ? new InlineEvaluator(domain) : new WorkerPool(experiment.workers, experiment.batchSize);
+  const evaluator: Evaluator = options.evaluator ?? (experiment.workers === 0 ? new InlineEvaluator(domain) : new WorkerPool(experiment.workers, experiment.batchSize));
   // Batches (cheap domains): one batch per worker in flight plus one being filled, so workers
   // never wait for the main thread.
   const batched = experiment.workers > 0 && experiment.batchSize > 1;

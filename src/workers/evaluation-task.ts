@@ -15,6 +15,11 @@ export interface EvaluationTask {
   candidate: unknown;
   seed: number;
   /**
+   * Names the work: two tasks with the same key are the same evaluation, so a
+   * shared queue runs it once (e.g. the functional hash and its namespace).
+   */
+  key?: string;
+  /**
    * Set to 1 by the worker once its domain is loaded and the evaluation begins,
    * so the timeout measures the evaluation, not a fresh worker's start-up.
    */
