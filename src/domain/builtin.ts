@@ -27,6 +27,11 @@ export const BUILTIN_DOMAINS: readonly BuiltinDomain[] = [
     load: () => import('../evaluators/diffusion-sampler/index.js'),
   },
   {
+    name: 'discrete-sampler',
+    description: 'Absorbing discrete diffusion samplers (grid / unmask-k, RADD cache) vs an exact Markov chain; probe = sampled tokens.',
+    load: () => import('../evaluators/discrete-sampler/index.js'),
+  },
+  {
     name: 'automl-zero',
     description: 'AutoML-Zero: learning algorithms from basic math ops (Setup/Predict/Learn), compiled to JavaScript; probe = errors on a few examples.',
     load: () => import('../evaluators/automl-zero/index.js'),

@@ -5,11 +5,26 @@
  */
 import { z } from 'zod';
 
-export const SOLVERS = ['euler', 'ddim', 'heun', 'dpmpp-2m', 'dpmpp-2s', 'unipc', 'deis', 'ipndm'] as const;
+/** Probability-flow ODE samplers for EDM-parameterised models (the original search space). */
+export const EDM_SOLVERS = ['euler', 'ddim', 'heun', 'dpmpp-2m', 'dpmpp-2s', 'unipc', 'deis', 'ipndm'] as const;
+/** Mean-reverting diffusion: Euler in MR time on the PF-ODE, and the MR Sampler's ODE form. */
+export const MR_ODE_SOLVERS = ['mr-euler', 'mrs-ode'] as const;
+/** Reverse-SDE samplers (Euler-Maruyama and MRS-SDE): compared with the SDE reference on the same Brownian path. */
+export const SDE_SOLVERS = ['mr-em', 'mrs-sde'] as const;
+export const SOLVERS = [...EDM_SOLVERS, ...MR_ODE_SOLVERS, ...SDE_SOLVERS] as const;
 export type SolverName = (typeof SOLVERS)[number];
 
-export const SCHEDULE_KINDS = ['edm', 'uniform-sigma', 'logsnr', 'vp-time', 'u-shaped', 'explicit'] as const;
+export function isSdeSolver(solver: SolverName): boolean {
+  return (SDE_SOLVERS as readonly string[]).includes(solver);
+}
+
+export const SCHEDULE_KINDS = ['edm', 'uniform-sigma', 'logsnr', 'vp-time', 'u-shaped', 'mr-time', 'explicit'] as const;
 export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
+/** Schedules of the original search space (mr-time joins it for mean-reverting models). */
+export const EDM_SCHEDULE_KINDS = SCHEDULE_KINDS.filter((k) => k !== 'mr-time');
+
+export const PREDICTIONS = ['data', 'noise'] as const;
+const MRS_SOLVERS: readonly string[] = ['mrs-ode', 'mrs-sde'];
 
 export const UNIPC_VARIANTS = ['bh1', 'bh2'] as const;
 export const DEIS_VARIANTS = ['tab', 'rhoab', 'rhork'] as const;
@@ -20,10 +35,12 @@ export const ORDER_RANGE: Partial<Record<SolverName, readonly [number, number]>>
   unipc: [1, 3],
   deis: [1, 3],
   ipndm: [1, 4],
+  'mrs-ode': [1, 2],
+  'mrs-sde': [1, 2],
 };
 
 /** Default order per solver when `order` is omitted. */
-export const DEFAULT_ORDER: Partial<Record<SolverName, number>> = { 'dpmpp-2m': 2, unipc: 2, deis: 3, ipndm: 4 };
+export const DEFAULT_ORDER: Partial<Record<SolverName, number>> = { 'dpmpp-2m': 2, unipc: 2, deis: 3, ipndm: 4, 'mrs-ode': 2, 'mrs-sde': 2 };
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 
@@ -33,6 +50,7 @@ const scheduleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('logsnr') }),
   z.strictObject({ kind: z.literal('vp-time'), kappa: finite.refine((v) => v >= 0.5 && v <= 4, 'kappa must be in [0.5, 4]') }),
   z.strictObject({ kind: z.literal('u-shaped'), a: finite.refine((v) => v >= 0 && v <= 8, 'a must be in [0, 8]') }),
+  z.strictObject({ kind: z.literal('mr-time'), kappa: finite.refine((v) => v >= 0.5 && v <= 4, 'kappa must be in [0.5, 4]') }),
   z.strictObject({ kind: z.literal('explicit'), sigmas: z.array(finite.refine((v) => v > 0, 'sigmas must be > 0')).max(200) }),
 ]);
 
@@ -43,6 +61,7 @@ export const candidateSchema = z.strictObject({
   corrector: z.boolean().optional(),
   lowerOrderFinal: z.boolean().optional(),
   r1: finite.refine((v) => v > 0 && v < 1, 'r1 must be in (0, 1)').optional(),
+  prediction: z.enum(PREDICTIONS).optional(),
   schedule: scheduleSchema,
   steps: z.number().int().min(1).max(200).optional(),
   finalDenoise: z.boolean().optional(),
@@ -80,6 +99,7 @@ function crossFieldError(c: SamplerCandidate, range: SigmaRange): string | null 
   }
   if (c.corrector !== undefined && c.solver !== 'unipc') return `corrector: only solver "unipc" has a corrector`;
   if (c.r1 !== undefined && c.solver !== 'dpmpp-2s') return `r1: only solver "dpmpp-2s" has a midpoint ratio`;
+  if (c.prediction !== undefined && !MRS_SOLVERS.includes(c.solver)) return `prediction: only solvers "mrs-ode" and "mrs-sde" have a prediction option`;
   if (c.lowerOrderFinal !== undefined && !['dpmpp-2m', 'unipc', 'deis', 'ipndm'].includes(c.solver)) {
     return `lowerOrderFinal: only multistep solvers (dpmpp-2m, unipc, deis, ipndm) have it`;
   }
@@ -154,6 +174,7 @@ export function normalizeCandidate(c: SamplerCandidate, range: SigmaRange): Samp
   if (variant !== undefined) out.variant = variant;
   if (c.solver === 'unipc') out.corrector = c.corrector ?? true;
   if (c.solver === 'dpmpp-2s') out.r1 = c.r1 ?? 0.5;
+  if (MRS_SOLVERS.includes(c.solver)) out.prediction = c.prediction ?? 'data';
   const multistep = ['dpmpp-2m', 'unipc', 'ipndm'].includes(c.solver) || (c.solver === 'deis' && variant !== 'rhork');
   if (multistep) out.lowerOrderFinal = c.lowerOrderFinal ?? false;
   if (c.schedule.kind === 'explicit') {
@@ -177,6 +198,8 @@ export function describeSchedule(s: Schedule): string {
       return `vp-time(kappa=${fmt(s.kappa)})`;
     case 'u-shaped':
       return `u-shaped(a=${fmt(s.a)})`;
+    case 'mr-time':
+      return `mr-time(kappa=${fmt(s.kappa)})`;
     case 'explicit':
       return `explicit[${s.sigmas.map(fmt).join(',')}]`;
     default:
@@ -191,6 +214,7 @@ export function describeCandidate(c: SamplerCandidate, range: SigmaRange): strin
   if (variant) parts.push(variant);
   if (c.solver === 'unipc') parts.push((c.corrector ?? true) ? 'corr' : 'nocorr');
   if (c.solver === 'dpmpp-2s') parts.push(`r1=${fmt(c.r1 ?? 0.5)}`);
+  if (MRS_SOLVERS.includes(c.solver)) parts.push(c.prediction ?? 'data');
   if (c.lowerOrderFinal) parts.push('lof');
   const tail = `${describeSchedule(c.schedule)} x${stepCount(c, range)}${c.finalDenoise ? ' +denoise' : ''}`;
   return `${parts.join(' ')} ${tail}`;

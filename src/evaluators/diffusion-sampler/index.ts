@@ -3,11 +3,22 @@
  * schedule x step count) under an NFE limit, hashing away algebraically
  * equal ones. See docs/domains/diffusion-sampler.md.
  */
-import { DomainInputError, defineDomain, type Domain, type DomainFactory } from '../../domain/domain.js';
-import { describeCandidate, normalizeCandidate, validateCandidate, type SamplerCandidate } from './candidate.js';
+import { parseJsonCandidate } from '../../domain/domain-options.js';
+import { defineDomain, type Domain, type DomainFactory } from '../../domain/domain.js';
+import {
+  EDM_SOLVERS,
+  MR_ODE_SOLVERS,
+  SCHEDULE_KINDS,
+  SDE_SOLVERS,
+  describeCandidate,
+  isSdeSolver,
+  normalizeCandidate,
+  validateCandidate,
+  type SamplerCandidate,
+} from './candidate.js';
 import { evaluateSampler, prepareEvaluation, type EvaluationSetup } from './evaluate.js';
 import { buildModel } from './models.js';
-import { parseOptions } from './options.js';
+import { parseOptions, type SamplerDomainOptions } from './options.js';
 import { createProbe, probeKey } from './probe.js';
 import { mutateCandidate, randomCandidate } from './search-space.js';
 
@@ -21,10 +32,27 @@ export const DOMAIN_VERSION = '1';
  */
 export const DEFAULT_MANTISSA_BITS = 24;
 
+/** The search space for the options: the EDM space as before, plus MR solvers and schedules for MR models, or the SDE samplers for target "sde". */
+function searchSpace(options: SamplerDomainOptions) {
+  const range = { sigmaMax: options.sigmaMax, sigmaMin: options.sigmaMin };
+  if (options.target === 'sde') return { range, nfeLimit: options.nfe, solvers: SDE_SOLVERS, scheduleKinds: SCHEDULE_KINDS };
+  if (options.model === 'mr-ring') return { range, nfeLimit: options.nfe, solvers: [...EDM_SOLVERS, ...MR_ODE_SOLVERS], scheduleKinds: SCHEDULE_KINDS };
+  return { range, nfeLimit: options.nfe };
+}
+
+/** An ODE sampler measured against the SDE's reference (or the reverse) compares different things: refused. */
+function targetError(c: SamplerCandidate, options: SamplerDomainOptions): string | null {
+  const sde = isSdeSolver(c.solver);
+  if (sde && options.target !== 'sde') return `solver: "${c.solver}" samples the reverse SDE; set domainOptions.target to "sde" to compare it with the SDE reference`;
+  if (!sde && options.target === 'sde') return `solver: "${c.solver}" is an ODE sampler; with domainOptions.target "sde" only ${SDE_SOLVERS.join(', ')} are allowed`;
+  return null;
+}
+
 const factory: DomainFactory<SamplerCandidate> = (raw) => {
   const options = parseOptions(raw);
-  const range = { sigmaMax: options.sigmaMax, sigmaMin: options.sigmaMin };
-  const space = { range, nfeLimit: options.nfe };
+  const space = searchSpace(options);
+  const range = space.range;
+  const validate = (value: unknown) => validateCandidate(value, range) ?? targetError(value as SamplerCandidate, options);
   const probe = createProbe(range);
   // Per-thread memo: the model and the reference are built on the first evaluation only.
   let setup: Promise<EvaluationSetup> | undefined;
@@ -45,18 +73,8 @@ const factory: DomainFactory<SamplerCandidate> = (raw) => {
       return evaluateSampler(c, ready, options);
     },
     describe: (c) => describeCandidate(c, range),
-    validate: (c) => validateCandidate(c, range),
-    parse: (text) => {
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        throw new DomainInputError('candidate: expected a JSON object such as {"solver":"euler","schedule":{"kind":"edm","rho":7},"steps":10}');
-      }
-      const problem = validateCandidate(value, range);
-      if (problem) throw new DomainInputError(problem);
-      return value as SamplerCandidate;
-    },
+    validate,
+    parse: (text) => parseJsonCandidate(text, '{"solver":"euler","schedule":{"kind":"edm","rho":7},"steps":10}', validate),
     normalize: (c) => normalizeCandidate(c, range),
     close: async () => {
       if (setup) (await setup).model.dispose();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gridMixture, mixtureDenoiser, ringMixture, type GaussianMixture } from './gaussian-mixture.js';
 import { memoOnDisk } from './disk-memo.js';
 import { fitMnistMixture } from './mnist-mixture.js';
+import { conditionedDenoiser, projectedRing } from './mr-ring.js';
 import type { SamplerDomainOptions } from './options.js';
 import type { Denoiser } from './solvers/types.js';
 import type { TrainedWeights } from './trained-denoiser.js';
@@ -19,6 +20,12 @@ export interface Model {
   denoise: Denoiser;
   /** The data distribution the ODE transports noise to (true samples for metrics). */
   data: GaussianMixture;
+  /**
+   * Mean-reverting models: the condition mu of each evaluation sample (laid
+   * out like the state). The state, the denoiser and `data` are then in
+   * y = x - mu (EDM-scaled), and the MR solvers add mu back.
+   */
+  conditions?: Float64Array;
   dispose(): void;
 }
 
@@ -42,6 +49,11 @@ export async function buildModel(options: SamplerDomainOptions): Promise<Model> 
       const id = `mnist-pca${spec.dim}-n${spec.perClass}-k${spec.clustersPerClass}-s${spec.seed}`;
       const data = await memoOnDisk(join(options.cacheDir, `${id}.json`), () => fitMnistMixture(spec), json.encode, json.decode<GaussianMixture>);
       return closedForm(id, data);
+    }
+    case 'mr-ring': {
+      const conditioned = projectedRing(RING, options.samples, options.noiseSeed);
+      const id = `mr-ring8-r1-s0.05-proj-n${options.samples}-seed${options.noiseSeed}`;
+      return { id, dim: 2, denoise: conditionedDenoiser(conditioned), data: conditioned.pooled, conditions: conditioned.mu, dispose: () => {} };
     }
     case 'trained': {
       const data = options.trainedDataset === 'ring' ? RING : GRID;

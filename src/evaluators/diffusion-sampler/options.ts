@@ -1,14 +1,21 @@
 /** The experiment's domainOptions for this domain, validated with one-line errors. */
 import { z } from 'zod';
+import { parseDomainOptions } from '../../domain/domain-options.js';
 import { DomainInputError } from '../../domain/domain.js';
 
-export const MODELS = ['ring', 'grid', 'mnist', 'trained'] as const;
+export const MODELS = ['ring', 'grid', 'mnist', 'trained', 'mr-ring'] as const;
 export type ModelName = (typeof MODELS)[number];
 
 const optionsSchema = z.strictObject({
   model: z.enum(MODELS).default('ring'),
   /** NFE limit: random and mutated candidates stay within it; evaluation penalises excess. */
   nfe: z.number().int().min(1).max(200).default(10),
+  /**
+   * What a sampler is compared with: the probability-flow ODE's solution from
+   * the same noise ("ode", ODE samplers), or the reverse SDE's from the same
+   * noise and Brownian path ("sde", the reverse-SDE samplers mr-em and mrs-sde).
+   */
+  target: z.enum(['ode', 'sde']).default('ode'),
   /** Fitness lost per NFE above the limit. */
   nfePenalty: z.number().min(0).default(1),
   /** Noises per evaluation (the same fixed set for every candidate). */
@@ -38,16 +45,9 @@ const optionsSchema = z.strictObject({
 export type SamplerDomainOptions = z.infer<typeof optionsSchema>;
 
 export function parseOptions(raw: Record<string, unknown>): SamplerDomainOptions {
-  const parsed = optionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    if (issue.code === 'unrecognized_keys') {
-      throw new DomainInputError(`domainOptions: unknown option ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${Object.keys(optionsSchema.shape).join(', ')}`);
-    }
-    throw new DomainInputError(`domainOptions.${issue.path.join('.')}: ${issue.message}`);
+  const options = parseDomainOptions(optionsSchema, raw);
+  if (options.sigmaMin >= options.sigmaMax) {
+    throw new DomainInputError(`domainOptions.sigmaMin: must be below sigmaMax (${options.sigmaMax})`);
   }
-  if (parsed.data.sigmaMin >= parsed.data.sigmaMax) {
-    throw new DomainInputError(`domainOptions.sigmaMin: must be below sigmaMax (${parsed.data.sigmaMax})`);
-  }
-  return parsed.data;
+  return options;
 }

@@ -9,11 +9,19 @@ import { dpmSolverPP2M, dpmSolverPP2S } from './solvers/dpm-solver-pp.js';
 import { ddim, euler } from './solvers/first-order.js';
 import { heun } from './solvers/heun.js';
 import { ipndm } from './solvers/ipndm.js';
+import { mrEuler, mrs, type MrContext } from './solvers/mean-reverting.js';
+import { mrProcess } from './mean-reverting.js';
 import type { Denoiser } from './solvers/types.js';
 import { uniPc } from './solvers/unipc.js';
 
-export function runSampler(c: SamplerCandidate, range: SigmaRange, x0: Float64Array, denoise: Denoiser): Float64Array {
+/**
+ * x0 and the result are the EDM state u (for a mean-reverting model,
+ * u = (x - mu) / alpha_t); `mr` gives the MR solvers the condition mu and the
+ * Brownian path (default: mu = 0, no path, so SDE samplers refuse).
+ */
+export function runSampler(c: SamplerCandidate, range: SigmaRange, x0: Float64Array, denoise: Denoiser, mr?: MrContext): Float64Array {
   const grid = sigmaGrid(c, range);
+  const context = () => mr ?? { process: mrProcess(range), mu: new Float64Array(x0.length) };
   const order = resolvedOrder(c);
   const lowerOrderFinal = c.lowerOrderFinal ?? false;
   switch (c.solver) {
@@ -41,6 +49,12 @@ export function runSampler(c: SamplerCandidate, range: SigmaRange, x0: Float64Ar
     }
     case 'ipndm':
       return ipndm(grid, x0, denoise, order, lowerOrderFinal);
+    case 'mr-euler':
+    case 'mr-em':
+      return mrEuler(grid, x0, denoise, context(), c.solver === 'mr-em');
+    case 'mrs-ode':
+    case 'mrs-sde':
+      return mrs(grid, x0, denoise, context(), { order, prediction: c.prediction ?? 'data', sde: c.solver === 'mrs-sde' });
   }
 }
 

@@ -4,6 +4,7 @@
  * asks for a final denoise step.
  */
 import { canonicalExplicitGrid, type SamplerCandidate, type Schedule, type SigmaRange } from './candidate.js';
+import { mrProcess, mrSigma, mrTime } from './mean-reverting.js';
 
 /** Linear-beta VP schedule of DDPM / DEIS (beta_min 0.1, beta_d 19.9), in EDM's sigma. */
 export const VP_BETA_MIN = 0.1;
@@ -45,6 +46,15 @@ function parametricPoints(schedule: Exclude<Schedule, { kind: 'explicit' }>, m: 
       case 'u-shaped':
         out[i] = uShapedSigma(schedule.a, f, range);
         break;
+      case 'mr-time': {
+        // polynomial in the mean-reverting process's time t (kappa 1 = uniform in t)
+        const process = mrProcess(range);
+        const p = 1 / schedule.kappa;
+        const tHi = mrTime(process, hi) ** p;
+        const tLo = mrTime(process, lo) ** p;
+        out[i] = mrSigma(process, (tHi + f * (tLo - tHi)) ** schedule.kappa);
+        break;
+      }
     }
   }
   out[0] = hi;

@@ -4,11 +4,13 @@
  * solver, so a costlier solver takes fewer steps.
  */
 import type { Rng } from '../../random/rng.js';
+import { pickWeighted } from '../../random/weighted.js';
 import {
   DEIS_VARIANTS,
+  EDM_SCHEDULE_KINDS,
+  EDM_SOLVERS,
   ORDER_RANGE,
-  SCHEDULE_KINDS,
-  SOLVERS,
+  PREDICTIONS,
   UNIPC_VARIANTS,
   normalizeCandidate,
   stepCount,
@@ -16,6 +18,7 @@ import {
   type Schedule,
   type ScheduleKind,
   type SigmaRange,
+  type SolverName,
 } from './candidate.js';
 import { nfe } from './sampler.js';
 import { sigmaGrid } from './schedules.js';
@@ -23,7 +26,19 @@ import { sigmaGrid } from './schedules.js';
 export interface SearchSpace {
   range: SigmaRange;
   nfeLimit: number;
+  /** Solvers to draw from (default: the EDM ODE solvers). */
+  solvers?: readonly SolverName[];
+  /** Schedule families to draw from (default: all but mr-time). */
+  scheduleKinds?: readonly ScheduleKind[];
 }
+
+const solversOf = (space: SearchSpace) => space.solvers ?? EDM_SOLVERS;
+const kindsOf = (space: SearchSpace) => space.scheduleKinds ?? EDM_SCHEDULE_KINDS;
+/** Parametric families a random explicit grid starts from. */
+const explicitSources = (space: SearchSpace) =>
+  kindsOf(space).filter((k): k is 'edm' | 'logsnr' | 'vp-time' | 'u-shaped' | 'mr-time' => ['edm', 'logsnr', 'vp-time', 'u-shaped', 'mr-time'].includes(k));
+/** Families with a parameter to mutate. */
+const tunable = (space: SearchSpace) => kindsOf(space).filter((k): k is 'edm' | 'vp-time' | 'u-shaped' | 'mr-time' => ['edm', 'vp-time', 'u-shaped', 'mr-time'].includes(k));
 
 const MAX_STEPS = 200;
 
@@ -48,6 +63,7 @@ function randomSolverOptions(solver: SamplerCandidate['solver'], rng: Rng): Omit
   }
   if (solver === 'deis') c.variant = rng.pick(DEIS_VARIANTS);
   if (solver === 'dpmpp-2s') c.r1 = rng.bernoulli(0.5) ? 0.5 : round(rng.uniform(0.2, 0.9));
+  if (solver === 'mrs-ode' || solver === 'mrs-sde') c.prediction = rng.pick(PREDICTIONS);
   const multistep = ['dpmpp-2m', 'unipc', 'ipndm'].includes(solver) || (solver === 'deis' && c.variant !== 'rhork');
   if (multistep) c.lowerOrderFinal = rng.bernoulli(0.3);
   return c;
@@ -65,6 +81,8 @@ function randomParametric(kind: Exclude<ScheduleKind, 'explicit'>, rng: Rng): Sc
       return { kind, kappa: round(rng.uniform(0.7, 3)) };
     case 'u-shaped':
       return { kind, a: round(rng.uniform(0, 6)) };
+    case 'mr-time':
+      return { kind, kappa: round(rng.uniform(0.7, 3)) };
     default:
       return { kind };
   }
@@ -107,9 +125,9 @@ function resizeExplicit(sigmas: readonly number[], interior: number, space: Sear
 
 export function randomCandidate(space: SearchSpace, rng: Rng): SamplerCandidate {
   for (;;) {
-    const base = { ...randomSolverOptions(rng.pick(SOLVERS), rng), finalDenoise: rng.bernoulli(0.25) };
-    const kind = rng.pick(SCHEDULE_KINDS);
-    const parametric = randomParametric(kind === 'explicit' ? rng.pick(['edm', 'logsnr', 'vp-time', 'u-shaped'] as const) : kind, rng);
+    const base = { ...randomSolverOptions(rng.pick(solversOf(space)), rng), finalDenoise: rng.bernoulli(0.25) };
+    const kind = rng.pick(kindsOf(space));
+    const parametric = randomParametric(kind === 'explicit' ? rng.pick(explicitSources(space)) : kind, rng);
     const sized = fitSteps({ ...base, schedule: parametric, steps: 1 }, space, rng, true);
     if (!sized) continue;
     if (kind !== 'explicit') return sized;
@@ -128,7 +146,7 @@ function jitter(sigma: number, scale: number, space: SearchSpace, rng: Rng): num
 type Mutation = (c: SamplerCandidate, space: SearchSpace, rng: Rng) => SamplerCandidate | null;
 
 const changeSolver: Mutation = (c, space, rng) => {
-  const others = SOLVERS.filter((s) => s !== c.solver);
+  const others = solversOf(space).filter((s) => s !== c.solver);
   return fitSteps({ ...randomSolverOptions(rng.pick(others), rng), schedule: c.schedule, steps: c.steps, finalDenoise: c.finalDenoise }, space, rng, true);
 };
 
@@ -143,6 +161,7 @@ const changeSolverOption: Mutation = (c, space, rng) => {
   }
   if (c.solver === 'deis') choices.push(() => (next.variant = rng.pick(DEIS_VARIANTS.filter((v) => v !== c.variant))));
   if (c.solver === 'dpmpp-2s') choices.push(() => (next.r1 = round(Math.min(0.95, Math.max(0.05, (c.r1 ?? 0.5) + 0.15 * rng.normal())))));
+  if (c.prediction !== undefined) choices.push(() => (next.prediction = c.prediction === 'data' ? 'noise' : 'data'));
   if (c.lowerOrderFinal !== undefined) choices.push(() => (next.lowerOrderFinal = !c.lowerOrderFinal));
   if (choices.length === 0) return changeSolver(c, space, rng);
   rng.pick(choices)();
@@ -156,7 +175,7 @@ const changeSchedule: Mutation = (c, space, rng) => {
   let schedule: Schedule;
   if (rng.bernoulli(0.25)) {
     // switch family (to explicit: the current grid, written out)
-    const kind = rng.pick(SCHEDULE_KINDS.filter((k) => k !== s.kind));
+    const kind = rng.pick(kindsOf(space).filter((k) => k !== s.kind));
     if (kind === 'explicit') return { ...c, steps: undefined, schedule: toExplicit(c, space) };
     return fitSteps({ ...c, schedule: randomParametric(kind, rng), steps: stepCount(c, space.range) }, space, rng, false);
   }
@@ -170,6 +189,9 @@ const changeSchedule: Mutation = (c, space, rng) => {
     case 'u-shaped':
       schedule = { kind: 'u-shaped', a: round(Math.min(8, Math.max(0, s.a + 0.8 * rng.normal()))) };
       break;
+    case 'mr-time':
+      schedule = { kind: 'mr-time', kappa: round(Math.min(4, Math.max(0.5, s.kappa * Math.exp(0.2 * rng.normal())))) };
+      break;
     case 'explicit': {
       if (s.sigmas.length === 0) return changeSteps(c, space, rng);
       const sigmas = [...s.sigmas];
@@ -179,7 +201,7 @@ const changeSchedule: Mutation = (c, space, rng) => {
       break;
     }
     default:
-      return changeSchedule({ ...c, schedule: randomParametric(rng.pick(['edm', 'vp-time', 'u-shaped'] as const), rng) }, space, rng);
+      return changeSchedule({ ...c, schedule: randomParametric(rng.pick(tunable(space)), rng) }, space, rng);
   }
   return { ...c, schedule };
 };
@@ -213,16 +235,7 @@ const MUTATIONS: Array<[number, Mutation]> = [
 
 export function mutateCandidate(c: SamplerCandidate, space: SearchSpace, rng: Rng): SamplerCandidate {
   for (let attempt = 0; attempt < 50; attempt++) {
-    let u = rng.next();
-    let mutation = MUTATIONS[MUTATIONS.length - 1][1];
-    for (const [p, m] of MUTATIONS) {
-      if (u < p) {
-        mutation = m;
-        break;
-      }
-      u -= p;
-    }
-    const next = mutation(c, space, rng);
+    const next = pickWeighted(MUTATIONS, rng)(c, space, rng);
     if (next && nfe(next, space.range) <= space.nfeLimit) return normalizeCandidate(next, space.range);
   }
   return randomCandidate(space, rng);
