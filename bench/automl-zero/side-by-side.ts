@@ -2,11 +2,15 @@
  * Individuals per CPU-second and per wall-second of this build against
  * another build (or another program's published figures), side by side:
  * runs alternate between the two builds, seed by seed, so both see the same
- * machine load. Every run fills its window (no target fitness). CPU time is
- * the whole process's (user + system, all threads: JIT, GC, workers).
+ * machine load. No target fitness: each run does a fixed amount of work
+ * (`--individuals`; on a loaded machine a wall-clock window buys so little CPU
+ * that start-up dominates) or fills a window (`--seconds`). A build that
+ * reproduces the other's trajectory runs the very same individuals. CPU time
+ * is the whole process's (user + system, all threads: JIT, GC, workers;
+ * start-up included).
  *
  *   npm run build && node dist/bench/automl-zero/side-by-side.js [--against ../other-deja]
- *       [--experiment experiments/automl-zero-linear.json] [--seeds 1,2,3] [--seconds 20]
+ *       [--experiment experiments/automl-zero-linear.json] [--seeds 1,2,3] [--individuals 150000 | --seconds 20]
  *       [--cache both|on|off] [--workers 0] [--out .bench-out/az-side]
  */
 import { readFileSync } from 'node:fs';
@@ -20,6 +24,7 @@ const { values } = parseArgs({
     against: { type: 'string' },
     experiment: { type: 'string', default: 'experiments/automl-zero-linear.json' },
     seeds: { type: 'string', default: '1,2,3' },
+    individuals: { type: 'string' },
     seconds: { type: 'string', default: '20' },
     cache: { type: 'string', default: 'both' },
     workers: { type: 'string', default: '0' },
@@ -27,10 +32,10 @@ const { values } = parseArgs({
   },
 });
 
-const here = resolve(new URL('../../..', import.meta.url).pathname);
+const here = resolve('.'); // run from the checkout's root, as the usage line says
 const builds = values.against ? [{ name: 'this', dir: here }, { name: 'other', dir: resolve(values.against) }] : [{ name: 'this', dir: here }];
 const experiment = JSON.parse(readFileSync(values.experiment!, 'utf8')) as Record<string, unknown> & { budget: Record<string, unknown> };
-experiment.budget = { maxWallSeconds: Number(values.seconds) };
+experiment.budget = values.individuals ? { maxProposals: Number(values.individuals) } : { maxWallSeconds: Number(values.seconds) };
 const seeds = values.seeds!.split(',').map(Number);
 const workers = Number(values.workers);
 const cacheModes = values.cache === 'both' ? [true, false] : [values.cache === 'on'];
@@ -38,7 +43,8 @@ const perCpu = (r: MeasuredRun): number => r.proposals / r.cpuSeconds;
 const perWall = (r: MeasuredRun): number => r.proposals / r.wallSeconds;
 const k = (x: number): string => `${(x / 1000).toFixed(1)}k`;
 
-console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')}; workers ${workers}; ${values.seconds} s windows`);
+const work = values.individuals ? `${values.individuals} individuals a run` : `${values.seconds} s windows`;
+console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')}; workers ${workers}; ${work}`);
 const lines: string[] = [];
 for (const cache of cacheModes) {
   const runs = new Map<string, MeasuredRun[]>(builds.map((b) => [b.name, []]));

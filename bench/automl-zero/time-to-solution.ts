@@ -29,7 +29,7 @@ const { values } = parseArgs({
 
 const [first, last] = values.seeds!.split('-').map(Number);
 const seeds = Array.from({ length: (last ?? first) - first + 1 }, (_, i) => first + i);
-const here = resolve(new URL('../../..', import.meta.url).pathname);
+const here = resolve('.'); // run from the checkout's root, as the usage line says
 const base = JSON.parse(readFileSync(values.experiment!, 'utf8')) as Record<string, unknown> & { budget: { targetFitness?: number } };
 const target = base.budget.targetFitness ?? 0.9999;
 const experiment = { ...base, budget: { maxEvaluations: Number(values['restart-evaluations']), targetFitness: target } };
