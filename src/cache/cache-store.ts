@@ -49,10 +49,13 @@ export interface CacheStore {
   release(hash: string): void;
   /** Drops the entry (forgetful FEC). */
   forget(hash: string): void;
-  /** The entry, without touching claims or recency; for joins on another run's claim. */
-  peek(hash: string): StoredEntry | undefined | Promise<StoredEntry | undefined>;
+  /**
+   * The entry, without touching claims; polled by joins on another run's claim.
+   * (Synchronous: a remote store answers polls from what it has been told, e.g. by a subscription.)
+   */
+  peek(hash: string): StoredEntry | undefined;
   /** Whether another run's claim on `hash` is still live (false once completed, released or lapsed). */
-  claimedElsewhere(hash: string): boolean | Promise<boolean>;
+  claimedElsewhere(hash: string): boolean;
   /** Entries of a resumed run, oldest first; a persistent store already has them. */
   restore(entries: Iterable<[string, CacheEntry]>): void;
   /** Entries in this namespace (may cost a query: not for the hot path). */

@@ -13,7 +13,7 @@
  * in a deterministic order.
  */
 import type { Rng } from '../random/rng.js';
-import type { CacheEntry, CacheStore } from './cache-store.js';
+import type { CacheEntry, CacheStore, Claim, StoredEntry } from './cache-store.js';
 import { MemoryStore } from './memory-store.js';
 
 export type { CacheEntry } from './cache-store.js';
@@ -33,10 +33,20 @@ export interface FecOptions {
 
 export type Lookup =
   /** `forgotten`: the forgetful FEC dropped the key right after this hit. */
-  | { outcome: 'full-hit'; entry: CacheEntry; forgotten: boolean }
+  /** `fromOtherRun`: the entry was made by another (earlier or concurrent) run. */
+  | { outcome: 'full-hit'; entry: CacheEntry; forgotten: boolean; fromOtherRun?: true }
   | { outcome: 'partial-hit'; entry: CacheEntry }
   | { outcome: 'in-flight-join' }
-  | { outcome: 'miss' };
+  | { outcome: 'miss' }
+  /** A remote store answers later. */
+  | { outcome: 'pending'; answer: Promise<Lookup> };
+
+/** The share of this run's hits and joins that came from entries (or evaluations) of other runs. */
+export interface OtherRunCounters {
+  fullHits: number;
+  inFlightJoins: number;
+  costSaved: number;
+}
 
 export interface FecCounters {
   misses: number;
@@ -53,6 +63,9 @@ export interface FecCounters {
 export class FunctionalEquivalenceCache<W = unknown> {
   readonly store: CacheStore;
   private readonly inFlight = new Map<string, W[]>();
+  /** Hashes another run claimed: this run's proposals that wait for its result. */
+  private readonly otherRuns = new Map<string, W[]>();
+  private readonly fromOthers: OtherRunCounters = { fullHits: 0, inFlightJoins: 0, costSaved: 0 };
   private readonly counters: FecCounters = {
     misses: 0, partialHits: 0, fullHits: 0, inFlightJoins: 0, failures: 0, forgotten: 0, costSaved: 0,
   };
@@ -62,33 +75,84 @@ export class FunctionalEquivalenceCache<W = unknown> {
     this.store = options.store ?? new MemoryStore(options.capacity);
   }
 
-  /** Looks `hash` up; on a join, `waiter` is queued and returned by `complete`/`fail`. */
+  /**
+   * Looks `hash` up; on a join, `waiter` is queued and returned by `complete`/`fail`
+   * (or, when another run is evaluating the hash, by `pollOtherRuns`).
+   * A remote store may answer `pending`: the real answer comes with its promise.
+   */
   lookup(hash: string, waiter: W): Lookup {
-    const waiting = this.inFlight.get(hash);
+    const waiting = this.inFlight.get(hash) ?? this.otherRuns.get(hash);
     if (waiting) {
       waiting.push(waiter);
       this.counters.inFlightJoins++;
       return { outcome: 'in-flight-join' };
     }
     const claim = this.store.claim(hash, this.options.maxEvalsPerHash);
-    if (claim.status === 'hit') {
-      this.counters.fullHits++;
-      this.counters.costSaved += claim.entry.meanCost;
-      const forgotten = this.options.forgetProbability > 0 && this.options.rng!.bernoulli(this.options.forgetProbability);
-      if (forgotten) {
-        this.store.forget(hash);
-        this.counters.forgotten++;
-      }
-      return { outcome: 'full-hit', entry: claim.entry, forgotten };
+    if (claim.status === 'pending') return { outcome: 'pending', answer: claim.answer.then((c) => this.answer(hash, waiter, c)) };
+    return this.answer(hash, waiter, claim);
+  }
+
+  private answer(hash: string, waiter: W, claim: Claim): Lookup {
+    if (claim.status === 'hit') return this.fullHit(hash, claim.entry);
+    if (claim.status === 'taken') {
+      this.otherRuns.set(hash, [waiter]);
+      this.counters.inFlightJoins++;
+      return { outcome: 'in-flight-join' };
     }
-    if (claim.status !== 'claimed') throw new Error(`FEC: store answered "${claim.status}", which this engine does not handle yet`);
+    if (claim.status === 'pending') throw new Error('FEC: a store answered "pending" twice for one claim');
     this.inFlight.set(hash, []);
     if (claim.entry) {
       this.counters.partialHits++;
-      return { outcome: 'partial-hit', entry: claim.entry };
+      return { outcome: 'partial-hit', entry: plainEntry(claim.entry) };
     }
     this.counters.misses++;
     return { outcome: 'miss' };
+  }
+
+  private fullHit(hash: string, entry: StoredEntry): Lookup {
+    this.counters.fullHits++;
+    this.counters.costSaved += entry.meanCost;
+    const fromOtherRun = entry.runId !== this.store.runId ? true : undefined;
+    if (fromOtherRun) {
+      this.fromOthers.fullHits++;
+      this.fromOthers.costSaved += entry.meanCost;
+    }
+    const forgotten = this.options.forgetProbability > 0 && this.options.rng!.bernoulli(this.options.forgetProbability);
+    if (forgotten) {
+      this.store.forget(hash);
+      this.counters.forgotten++;
+    }
+    // Only marked when true: most hits are on this run's own entries.
+    return fromOtherRun ? { outcome: 'full-hit', entry: plainEntry(entry), forgotten, fromOtherRun } : { outcome: 'full-hit', entry: plainEntry(entry), forgotten };
+  }
+
+  /** Hashes other runs are evaluating that proposals of this run wait for. */
+  get otherRunsWaitedFor(): number {
+    return this.otherRuns.size;
+  }
+
+  /**
+   * Settles joins on other runs' evaluations that ended: with their entry, or,
+   * when the other run failed or died (claim released or lapsed), with none:
+   * then the caller looks its waiters up again (one of them will claim the hash).
+   */
+  pollOtherRuns(): Array<{ hash: string; waiters: W[]; entry: CacheEntry | undefined }> {
+    const ended: Array<{ hash: string; waiters: W[]; entry: CacheEntry | undefined }> = [];
+    for (const [hash, waiters] of this.otherRuns) {
+      if (this.store.claimedElsewhere(hash)) continue;
+      this.otherRuns.delete(hash);
+      const entry = this.store.peek(hash);
+      if (entry === undefined) {
+        // Not a join after all: the waiters will be looked up (and counted) again.
+        this.counters.inFlightJoins -= waiters.length;
+      } else {
+        this.counters.costSaved += entry.meanCost * waiters.length;
+        this.fromOthers.costSaved += entry.meanCost * waiters.length;
+        this.fromOthers.inFlightJoins += waiters.length;
+      }
+      ended.push({ hash, waiters, entry: entry && plainEntry(entry) });
+    }
+    return ended;
   }
 
   /** Stores an evaluation of an in-flight hash; returns the updated entry and the joined waiters. */
@@ -108,15 +172,20 @@ export class FunctionalEquivalenceCache<W = unknown> {
   }
 
   /** Loads the entries and counters of a resumed run (entries oldest first, so recency is kept). */
-  restore(entries: Iterable<[string, CacheEntry]>, counters: FecCounters): void {
+  restore(entries: Iterable<[string, CacheEntry]>, counters: FecCounters, fromOthers?: OtherRunCounters): void {
     this.store.restore(entries);
     Object.assign(this.counters, counters);
+    if (fromOthers) Object.assign(this.fromOthers, fromOthers);
+  }
+
+  /** Hits and joins this run owes to other runs' entries and evaluations. */
+  otherRunStats(): OtherRunCounters {
+    return { ...this.fromOthers };
   }
 
   peek(hash: string): CacheEntry | undefined {
     const entry = this.store.peek(hash);
-    if (entry instanceof Promise) throw new Error('FEC.peek: asynchronous store');
-    return entry && { fitness: entry.fitness, evaluations: entry.evaluations, meanCost: entry.meanCost };
+    return entry && plainEntry(entry);
   }
 
   get size(): number {
@@ -144,6 +213,11 @@ export class FunctionalEquivalenceCache<W = unknown> {
     this.inFlight.delete(hash);
     return waiters;
   }
+}
+
+/** The entry without where it came from. */
+function plainEntry(entry: CacheEntry): CacheEntry {
+  return { fitness: entry.fitness, evaluations: entry.evaluations, meanCost: entry.meanCost };
 }
 
 function checkOptions(options: FecOptions): void {

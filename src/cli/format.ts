@@ -30,6 +30,11 @@ export function formatSummary(s: RunSummary, outDir?: string): string {
       `  hit rate       ${percent(c.hitRate)} of proposals cost no evaluation; ${integer(c.size)} hashes cached`,
       `  cost           ${s.evaluationCost.toFixed(2)} paid, ${c.costSaved.toFixed(2)} saved`,
     );
+    const other = c.fromOtherRuns;
+    if (other && other.fullHits + other.inFlightJoins > 0) {
+      lines.push(`  earlier runs   ${integer(other.fullHits)} full hits on their entries, ${integer(other.inFlightJoins)} joins on their evaluations: cost saved from earlier runs ${other.costSaved.toFixed(2)}`);
+    }
+    if (c.store) lines.push(`  cache store    ${c.store.kind === 'memory' ? 'memory (this run only)' : c.store.location}, namespace ${c.store.namespace}`);
   } else {
     lines.push(`  cost           ${s.evaluationCost.toFixed(2)} paid`);
   }

@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_DOMAINS } from '../domain/builtin.js';
 import { reportFailure } from './exit-codes.js';
+import { registerCacheCommand } from './cache-command.js';
 import { hashCommand } from './hash-command.js';
 import { resumeCommand } from './resume-command.js';
 import { runCommand } from './run-command.js';
@@ -49,6 +50,8 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command
     .option('--batch-size <n>', 'evaluations per message to a worker (raise for cheap domains)', positiveInt('--batch-size', 100_000))
     .addOption(new Option('--max-evals <n>', 'override budget.maxEvaluations').argParser(nonNegativeInt('--max-evals')))
     .option('--no-cache', 'evaluate every proposal (the baseline without functional hashing)')
+    .addOption(new Option('--cache-store <kind>', 'where cache entries live: persistent (the user cache folder or $DEJA_CACHE_DIR, shared by runs; default) or memory (this run only)').choices(['persistent', 'memory']))
+    .option('--cache-db <file>', 'a cache database file to use instead of the default one (sets cache.store)')
     .option('--no-progress', 'no live progress line')
     .option('--json', 'print the summary as JSON')
     .option('--force', 'overwrite an existing run in --out')
@@ -102,6 +105,8 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command
     .option('--no-progress', 'no progress lines')
     .option('--json', 'print JSON')
     .action(spaceCommand);
+
+  registerCacheCommand(program);
 
   program
     .command('worker')

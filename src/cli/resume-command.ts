@@ -15,6 +15,7 @@ interface RecordedConfig extends Record<string, unknown> {
   hashFormat?: number;
   node?: string;
   resolvedMaxProposals?: number | null;
+  cacheRecord?: { runUid?: string };
 }
 
 /** Continues a run folder: same experiment, same cache and population, budgets counted over both parts. */
@@ -22,7 +23,7 @@ export async function resumeCommand(dir: string, options: Pick<RunCommandOptions
   const configPath = join(dir, 'config.json');
   const eventsPath = join(dir, 'events.jsonl');
   if (!existsSync(configPath) || !existsSync(eventsPath)) throw new CliError(`resume: ${dir} has no config.json and events.jsonl; give a folder \`deja run\` wrote`);
-  const { domainName, domainVersion, probeKey, hashFormat, node: _node, resolvedMaxProposals: _derived, ...recorded } = JSON.parse(readFileSync(configPath, 'utf8')) as RecordedConfig;
+  const { domainName, domainVersion, probeKey, hashFormat, node: _node, resolvedMaxProposals: _derived, cacheRecord, ...recorded } = JSON.parse(readFileSync(configPath, 'utf8')) as RecordedConfig;
   const experiment = parseExperiment(mergeOverrides(recorded, flagOverrides(options)), configPath);
   const events = readEvents(eventsPath);
   if (events.some((e) => e.candidate === undefined)) {
@@ -33,5 +34,5 @@ export async function resumeCommand(dir: string, options: Pick<RunCommandOptions
   if (domain.name !== domainName || domain.version !== domainVersion || (domain.probeKey ?? '') !== probeKey || hashFormat !== HASH_FORMAT_VERSION) {
     throw new CliError(`resume: ${dir} was hashed by ${domainName} v${domainVersion} (hash format ${hashFormat}); this deja has ${domain.name} v${domain.version} (hash format ${HASH_FORMAT_VERSION}), so its cache keys would not match`);
   }
-  return executeRun(resolved, dir, options, events);
+  return executeRun(resolved, dir, options, events, cacheRecord?.runUid);
 }

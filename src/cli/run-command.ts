@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultStoreKind } from '../cache/cache-location.js';
 import { loadExperimentFile } from '../experiment/load-experiment.js';
 import type { ExperimentInput } from '../experiment/schema.js';
 import type { SearchEvent } from '../record/events.js';
@@ -25,6 +26,8 @@ export interface RunCommandOptions {
   json?: boolean;
   force?: boolean;
   backend?: string;
+  cacheStore?: string;
+  cacheDb?: string;
   /** Send evaluations to `deja worker`s through this Redis (redis:// or rediss:// URL). */
   redis?: string;
   queue?: string;
@@ -36,14 +39,15 @@ function defaultOutDir(name: string): string {
 }
 
 /** Command-line flags that override the experiment file. */
-export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers' | 'batchSize' | 'maxEvals' | 'backend'> & { cache?: boolean }): Partial<ExperimentInput> {
+export function flagOverrides(options: Pick<RunCommandOptions, 'seed' | 'workers' | 'batchSize' | 'maxEvals' | 'backend' | 'cacheStore' | 'cacheDb'> & { cache?: boolean }): Partial<ExperimentInput> {
+  const store = options.cacheDb ?? options.cacheStore;
   return {
     domainOptions: options.backend === undefined ? undefined : { backend: options.backend },
     seed: options.seed,
     workers: options.workers,
     batchSize: options.batchSize,
     budget: options.maxEvals === undefined ? undefined : { maxEvaluations: options.maxEvals },
-    cache: options.cache === false ? { enabled: false } : undefined,
+    cache: options.cache === false ? { enabled: false } : store !== undefined ? { store } : undefined,
   };
 }
 
@@ -90,19 +94,20 @@ function stopOnSignals(controller: AbortController): { detach: () => void; recei
  * Runs (or resumes) a resolved search with the progress line, signal handling and the
  * printed summary; returns the exit code (0, or 128 + the signal that interrupted it).
  */
-export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'redis' | 'queue'>, resumeFrom?: SearchEvent[]): Promise<number> {
+export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'redis' | 'queue'>, resumeFrom?: SearchEvent[], cacheRunUid?: string): Promise<number> {
   const { experiment, domain, mantissaBits } = resolved;
   const evaluator = await remoteEvaluator(options);
   process.stderr.write(
     `deja: ${resumeFrom ? `resuming ${experiment.name} after ${resumeFrom.length} proposals` : experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
       `${describeEvaluation(experiment, options)}, ` +
-      `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits)` : 'off'} -> ${outDir}\n`,
+      `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits, ${experiment.cache.store ?? defaultStoreKind()} store)` : 'off'} -> ${outDir}\n`,
   );
   const controller = new AbortController();
   const signals = stopOnSignals(controller);
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;
   try {
-    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, resumeFrom, evaluator });
+    // The command line keeps the cache between runs unless told otherwise (--cache-store memory).
+    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, resumeFrom, evaluator, defaultCacheStore: defaultStoreKind(), cacheRunUid });
     progress?.stop();
     process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary, outDir) + '\n');
     const signal = signals.received();

@@ -55,6 +55,11 @@ export async function statsCommand(dir: string, options: StatsCommandOptions): P
   lines.push('');
   lines.push(`proposals ${integer(stats.proposals)}, evaluations ${integer(stats.evaluations)}, failed ${integer(stats.failed)}, hit rate ${percent(stats.hitRate)}, distinct hashes ${integer(stats.distinctHashes)}, best fitness ${fixed(stats.bestFitness)}`);
   if (summary?.cache.enabled) lines.push(`cache size ${integer(summary.cache.size)}, cost saved ${summary.cache.costSaved.toFixed(2)} (evaluation cost paid ${summary.evaluationCost.toFixed(2)})`);
+  if (summary?.cache.store) lines.push(`cache store ${summary.cache.store.kind} ${summary.cache.store.location}, namespace ${summary.cache.store.namespace}`);
+  const other = stats.fromOtherRuns;
+  if (other.fullHits + other.inFlightJoins > 0) {
+    lines.push(`from earlier runs: ${integer(other.fullHits)} full hits, ${integer(other.inFlightJoins)} joins on other runs' evaluations; cost saved from earlier runs ${other.costSaved.toFixed(2)}`);
+  }
   if (stats.largestClasses.length > 0) {
     lines.push('', `largest equivalence classes (proposals sharing one functional hash):`);
     lines.push(table(['hash', 'proposals', 'distinct', 'fitness', 'members'], stats.largestClasses.map((c) => [

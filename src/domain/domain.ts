@@ -43,6 +43,19 @@ export interface Domain<C = unknown> {
   probeKey?: string;
   /** Mantissa bits this domain's probe outputs need by default (engine default 24). */
   mantissaBits?: number;
+  /**
+   * Plain data naming everything in `options` (the experiment's domainOptions)
+   * that changes a fitness: the target and data, a training setup; not what
+   * only shapes the search (limits) or where it runs (a backend). Runs with
+   * equal keys share persistent cache entries. Default: all the options.
+   */
+  evaluationKey?(options: Record<string, unknown>): unknown;
+  /**
+   * How far two evaluations of one function may differ and still count as
+   * agreeing, relative to the larger magnitude (cache verification). Default
+   * 1e-9: evaluations are expected to be deterministic; raise it for noisy ones.
+   */
+  fitnessTolerance?: number;
   random(rng: Rng): C;
   mutate(candidate: C, rng: Rng): C;
   /** Cheap, deterministic outputs on fixed probe inputs. Equal functions must give equal outputs. */

@@ -46,6 +46,14 @@ export const CacheSchema = z.strictObject({
   forgetProbability: z.number().min(0).max(1).default(0),
   /** Mantissa bits kept before hashing; defaults to the domain's own choice, else 24. */
   mantissaBits: z.int().min(0).max(52).optional(),
+  /**
+   * Where entries live: "memory" (gone with the run), "persistent" (the user's cache
+   * folder, shared by every run on the machine), or a database file path. Unset: the
+   * command line uses "persistent", the library "memory".
+   */
+  store: z.string().min(1).optional(),
+  /** Share of full hits evaluated anyway and compared with the stored fitness (false merges are counted). */
+  verifyProbability: z.number().min(0).max(1).default(0),
 });
 
 export const RecordSchema = z.strictObject({

@@ -23,6 +23,10 @@ export interface SearchEvent<C = unknown> {
   settledAt: number;
   /** For a join: the id whose evaluation it waited for. */
   joined?: number;
+  /** A full hit on an entry another (earlier or concurrent) run made, or a join on another run's evaluation. */
+  fromOtherRun?: true;
+  /** With `fromOtherRun`: the stored mean cost the hit or join did not pay (this run's log cannot recompute it). */
+  savedCost?: number;
   /** A full hit after which the forgetful cache dropped the key (so a resume drops it too). */
   forgotten?: boolean;
   /** A failed evaluation: what the cache answered before it ran (a resume counts that lookup). */

@@ -4,7 +4,7 @@
  * searcher's individuals, the best so far. Only candidates that were in flight
  * at the crash are lost (they were never settled, so never recorded).
  */
-import type { CacheEntry, FecCounters } from '../cache/fec.js';
+import type { CacheEntry, FecCounters, OtherRunCounters } from '../cache/fec.js';
 import type { Individual } from '../search/searcher.js';
 import type { SearchEvent } from './events.js';
 
@@ -18,6 +18,8 @@ export interface RestoredRun {
   elapsedSeconds: number;
   cacheEntries: Map<string, CacheEntry>;
   cacheCounters: FecCounters;
+  /** Hits and joins owed to other runs' entries (events marked `fromOtherRun`). */
+  otherRunCounters: OtherRunCounters;
   /** Every successfully settled proposal, in settling order. */
   individuals: Individual<unknown>[];
   best: { id: number; fitness: number; candidate: unknown; metrics?: SearchEvent['metrics'] } | null;
@@ -27,7 +29,7 @@ export function restoreRun(events: readonly SearchEvent[]): RestoredRun {
   const counters: FecCounters = { misses: 0, partialHits: 0, fullHits: 0, inFlightJoins: 0, failures: 0, forgotten: 0, costSaved: 0 };
   const run: RestoredRun = {
     nextId: 0, evaluations: 0, failed: 0, evaluationCost: 0, probeMs: 0, elapsedSeconds: 0,
-    cacheEntries: new Map(), cacheCounters: counters, individuals: [], best: null,
+    cacheEntries: new Map(), cacheCounters: counters, otherRunCounters: { fullHits: 0, inFlightJoins: 0, costSaved: 0 }, individuals: [], best: null,
   };
   const costOf = new Map<number, number>();
   for (const e of events) {
@@ -46,6 +48,7 @@ export function restoreRun(events: readonly SearchEvent[]): RestoredRun {
       if (run.best === null || e.fitness > run.best.fitness) run.best = { id: e.id, fitness: e.fitness, candidate: e.candidate, metrics: e.metrics };
     }
     if (e.hash !== null) replayCache(e, e.hash, run.cacheEntries, counters, costOf);
+    if (e.fromOtherRun) countOtherRun(e, run.otherRunCounters);
   }
   return run;
 }
@@ -54,7 +57,7 @@ export function restoreRun(events: readonly SearchEvent[]): RestoredRun {
 function replayCache(e: SearchEvent, hash: string, entries: Map<string, CacheEntry>, counters: FecCounters, costOf: Map<number, number>): void {
   if (e.outcome === 'full-hit') {
     counters.fullHits++;
-    counters.costSaved += entries.get(hash)?.meanCost ?? 0;
+    counters.costSaved += entries.get(hash)?.meanCost ?? e.savedCost ?? 0;
     if (e.forgotten) {
       entries.delete(hash);
       counters.forgotten++;
@@ -62,7 +65,7 @@ function replayCache(e: SearchEvent, hash: string, entries: Map<string, CacheEnt
   } else if (e.outcome === 'in-flight-join' || e.joined !== undefined) {
     // Joins of an evaluation that failed are failed events, but were joins at lookup.
     counters.inFlightJoins++;
-    if (e.fitness !== null) counters.costSaved += costOf.get(e.joined!) ?? 0;
+    if (e.fitness !== null) counters.costSaved += costOf.get(e.joined!) ?? e.savedCost ?? 0;
   } else if (e.outcome === 'failed') {
     // An evaluation that failed (a probe failure has no hash): counted at lookup, nothing stored.
     if (e.lookup === 'partial-hit') counters.partialHits++;
@@ -78,4 +81,11 @@ function replayCache(e: SearchEvent, hash: string, entries: Map<string, CacheEnt
     // The event's fitness is already the running mean after this evaluation.
     entries.set(hash, { fitness: e.fitness!, evaluations: n, meanCost: old ? old.meanCost + (e.cost - old.meanCost) / n : e.cost });
   }
+}
+
+/** A hit or join on another run's work (the event carries the cost it saved). */
+function countOtherRun(e: SearchEvent, other: OtherRunCounters): void {
+  if (e.outcome === 'full-hit') other.fullHits++;
+  else other.inFlightJoins++;
+  other.costSaved += e.savedCost ?? 0;
 }

@@ -34,6 +34,19 @@ export interface RunStats {
   evaluationCost: number;
   lastSettledAt: number;
   largestClasses: EquivalenceClass[];
+  /** Hits and joins on entries or evaluations of other (earlier or concurrent) runs, and the cost they saved. */
+  fromOtherRuns: { fullHits: number; inFlightJoins: number; costSaved: number };
+}
+
+function otherRunCounts(events: readonly SearchEvent[]): RunStats['fromOtherRuns'] {
+  const counts = { fullHits: 0, inFlightJoins: 0, costSaved: 0 };
+  for (const e of events) {
+    if (!e.fromOtherRun) continue;
+    if (e.outcome === 'full-hit') counts.fullHits++;
+    else counts.inFlightJoins++;
+    counts.costSaved += e.savedCost ?? 0;
+  }
+  return counts;
 }
 
 export function readEvents(path: string): SearchEvent[] {
@@ -98,5 +111,6 @@ export function computeRunStats(events: readonly SearchEvent[], topClasses = 5):
     evaluationCost,
     lastSettledAt,
     largestClasses,
+    fromOtherRuns: otherRunCounts(events),
   };
 }

@@ -11,6 +11,10 @@ export interface CacheSummary {
   /** Evaluation cost the hits and joins did not pay (the stored mean cost of what they matched). */
   costSaved: number;
   forgotten: number;
+  /** Where the entries lived: 'memory' or 'sqlite' (a file shared by runs), its location and the namespace (evaluation fingerprint). */
+  store?: { kind: 'memory' | 'sqlite'; location: string; namespace: string };
+  /** The part of the hits, joins and saved cost owed to entries and evaluations of other (earlier or concurrent) runs. */
+  fromOtherRuns?: { fullHits: number; inFlightJoins: number; costSaved: number };
 }
 
 export interface BestSummary<C = unknown> {

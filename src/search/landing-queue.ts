@@ -12,8 +12,10 @@ export type Land = (p: Pending, outcome: EvaluationOutcome) => void;
 export interface LandingQueue {
   /** Registers a dispatched evaluation; its outcome may already be there (a synchronous evaluator). */
   add(p: Pending, outcome: EvaluationOutcome | Promise<EvaluationOutcome>): void;
-  /** Lands the next results in order; returns a promise only when it has to wait for them. */
-  landNext(land: Land): void | Promise<void>;
+  /** Null when results can land now, else a promise that resolves when they can. */
+  whenReady(): Promise<void> | null;
+  /** Lands what is ready, in order (nothing when nothing is). */
+  landReady(land: Land): void;
 }
 
 /** Results land in completion order. */
@@ -32,17 +34,16 @@ export class CompletionOrder implements LandingQueue {
     });
   }
 
-  landNext(land: Land): void | Promise<void> {
-    if (this.completions.length === 0) return this.waitThenLand(land);
+  whenReady(): Promise<void> | null {
+    if (this.completions.length > 0) return null;
+    return new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  landReady(land: Land): void {
+    this.wake = null;
     const completions = this.completions;
     for (let i = 0; i < completions.length; i++) land(completions[i].pending, completions[i].outcome);
     completions.length = 0;
-  }
-
-  private async waitThenLand(land: Land): Promise<void> {
-    await new Promise<void>((resolve) => (this.wake = resolve));
-    this.wake = null;
-    this.landNext(land);
   }
 }
 
@@ -67,19 +68,26 @@ export class DispatchOrderBatches implements LandingQueue {
     });
   }
 
-  landNext(land: Land): void | Promise<void> {
-    const n = Math.min(this.batchSize, this.sent.length);
-    if (!this.oldestLanded(n)) return this.waitThenLand(n, land);
-    for (const slot of this.sent.splice(0, n)) land(slot.pending, slot.outcome!);
+  whenReady(): Promise<void> | null {
+    return this.oldestLanded() ? null : this.waitForOldest();
   }
 
-  private async waitThenLand(n: number, land: Land): Promise<void> {
-    while (!this.oldestLanded(n)) await new Promise<void>((resolve) => (this.wake = resolve));
+  /** Waits for the whole oldest batch: landing only at batch ends keeps the trajectory fixed. */
+  private async waitForOldest(): Promise<void> {
+    do await new Promise<void>((resolve) => (this.wake = resolve));
+    while (!this.oldestLanded());
+  }
+
+  landReady(land: Land): void {
     this.wake = null;
-    this.landNext(land);
+    if (!this.oldestLanded()) return;
+    for (const slot of this.sent.splice(0, Math.min(this.batchSize, this.sent.length))) land(slot.pending, slot.outcome!);
   }
 
-  private oldestLanded(n: number): boolean {
+  /** Whether the oldest batch (or what there is of it) is all back; false with nothing sent. */
+  private oldestLanded(): boolean {
+    if (this.sent.length === 0) return false;
+    const n = Math.min(this.batchSize, this.sent.length);
     for (let k = 0; k < n; k++) if (this.sent[k].outcome === null) return false;
     return true;
   }

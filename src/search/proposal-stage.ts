@@ -4,14 +4,14 @@
  * settling (full hit), waiting (in-flight join) or evaluation (miss, partial hit).
  */
 import { performance } from 'node:perf_hooks';
-import type { FunctionalEquivalenceCache } from '../cache/fec.js';
+import type { FunctionalEquivalenceCache, Lookup } from '../cache/fec.js';
 import type { Domain } from '../domain/domain.js';
 import type { ProbeHashFn } from '../hash/functional-hash.js';
 import type { EvaluationStage } from './evaluation-stage.js';
 import type { Pending } from './pending.js';
 import type { RunState } from './run-state.js';
 import type { Searcher } from './searcher.js';
-import type { Settler } from './settle.js';
+import type { SettleDetails, Settler } from './settle.js';
 
 /** The cache and the hash function for its keys; null when the cache is off. */
 export interface CacheStage {
@@ -44,20 +44,50 @@ export class ProposalStage {
     if (outputs instanceof Promise) {
       return outputs.then((o) => this.route(p, o, probeStart), (error) => this.failProbe(p, error, probeStart));
     }
-    this.route(p, outputs, probeStart);
+    return this.route(p, outputs, probeStart);
   }
 
-  /** Hashes the probe outputs and acts on the cache's answer. */
-  private route(p: Pending, outputs: ArrayLike<number>, probeStart: number): void {
+  /** Hashes the probe outputs and asks the cache; returns a promise only when a remote store answers later. */
+  private route(p: Pending, outputs: ArrayLike<number>, probeStart: number): void | Promise<void> {
     const { fec, hash } = this.cache!;
     p.hash = hash(outputs);
     p.probeMs = performance.now() - probeStart;
     this.state.probeMs += p.probeMs;
     const found = fec.lookup(p.hash, p);
-    p.lookup = found.outcome;
-    if (found.outcome === 'full-hit') this.settler.settle(p, 'full-hit', found.entry.fitness, { cost: 0, evalMs: null, forgotten: found.forgotten });
-    else if (found.outcome === 'in-flight-join') this.state.joinsWaiting++;
+    if (found.outcome === 'pending') return found.answer.then((answer) => this.act(p, answer));
+    this.act(p, found);
+  }
+
+  /** Acts on the cache's answer: settle a full hit, wait with a join, evaluate the rest. */
+  act(p: Pending, found: Lookup): void {
+    p.lookup = found.outcome === 'pending' ? 'miss' : found.outcome;
+    if (found.outcome === 'full-hit') {
+      const details: SettleDetails = { cost: 0, evalMs: null, forgotten: found.forgotten };
+      if (found.fromOtherRun) Object.assign(details, { fromOtherRun: true, savedCost: found.entry.meanCost });
+      this.settler.settle(p, 'full-hit', found.entry.fitness, details);
+    } else if (found.outcome === 'in-flight-join') this.state.joinsWaiting++;
     else this.evaluation.dispatch(p);
+  }
+
+  /**
+   * Joins on other runs' evaluations that ended: they settle with the stored
+   * entry, or, when the other run failed or died, are looked up again (one of
+   * them claims the hash and is evaluated here).
+   */
+  settleOtherRunJoins(): void {
+    const fec = this.cache!.fec;
+    for (const { hash, waiters, entry } of fec.pollOtherRuns()) {
+      this.state.joinsWaiting -= waiters.length;
+      for (const w of waiters) {
+        if (entry) {
+          this.settler.settle(w, 'in-flight-join', entry.fitness, { cost: 0, evalMs: null, fromOtherRun: true, savedCost: entry.meanCost });
+          continue;
+        }
+        const found = fec.lookup(hash, w);
+        if (found.outcome === 'pending') void found.answer.then((answer) => this.act(w, answer));
+        else this.act(w, found);
+      }
+    }
   }
 
   private failProbe(p: Pending, error: unknown, probeStart: number): void {

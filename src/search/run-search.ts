@@ -8,8 +8,7 @@
  * With one worker the trajectory is a pure function of the seed: cache hits
  * are settled synchronously and only one evaluation is ever in flight.
  */
-import { FunctionalEquivalenceCache } from '../cache/fec.js';
-import { createFunctionalHasher, HASH_FORMAT_VERSION } from '../hash/functional-hash.js';
+import { HASH_FORMAT_VERSION } from '../hash/functional-hash.js';
 import { createRng } from '../random/rng.js';
 import type { SearchEvent } from '../record/events.js';
 import { restoreRun, type RestoredRun } from '../record/restore-run.js';
@@ -21,8 +20,8 @@ import { WorkerPool } from '../workers/worker-pool.js';
 import { createSearcher } from './create-searcher.js';
 import { EvaluationStage } from './evaluation-stage.js';
 import { CompletionOrder, DispatchOrderBatches } from './landing-queue.js';
-import type { Pending } from './pending.js';
-import { ProposalStage, type CacheStage } from './proposal-stage.js';
+import { openCache, type CacheRecord, type OpenedCache } from './open-cache.js';
+import { ProposalStage } from './proposal-stage.js';
 import { resolveSearch, type ResolvedSearch, type SearchConfig } from './resolve-search.js';
 import { RunState } from './run-state.js';
 import { runLoop } from './search-loop.js';
@@ -44,6 +43,14 @@ export interface RunOptions extends SettleListeners {
    */
   resumeFrom?: readonly SearchEvent[];
   /**
+   * The cache store when the experiment's `cache.store` names none: 'memory' (the
+   * default here, so library calls and tests never share entries by accident),
+   * 'persistent' (the user's cache folder; what `deja run` uses) or a file path.
+   */
+  defaultCacheStore?: string;
+  /** A resumed run's cache identity (config.json's `cacheRecord.runUid`), so its stored entries count as its own. */
+  cacheRunUid?: string;
+  /**
    * Where evaluations run, when not in this process (e.g. a QueueEvaluator for
    * `deja worker`s); `workers` is then the number kept in flight. Closed by the run.
    */
@@ -54,29 +61,14 @@ export async function runSearch(config: SearchConfig, options: RunOptions = {}):
   return runResolvedSearch(await resolveSearch(config), options);
 }
 
-/** The cache (functional hash + FEC) of a run, or null with the cache off. */
-async function openCache(resolved: ResolvedSearch, restored: RestoredRun | null): Promise<CacheStage | null> {
-  const { experiment, domain, mantissaBits } = resolved;
-  if (!experiment.cache.enabled) return null;
-  const hasher = await createFunctionalHasher();
-  const hash = hasher.forKey({ domain: domain.name, version: domain.version, probeKey: domain.probeKey, mantissaBits });
-  const fec = new FunctionalEquivalenceCache<Pending>({
-    capacity: experiment.cache.capacity,
-    maxEvalsPerHash: experiment.cache.maxEvalsPerHash,
-    forgetProbability: experiment.cache.forgetProbability,
-    // Like the searcher's, a resumed run's forgetting draws a fresh stream rather than repeating the first part's.
-    rng: restored ? createRng(experiment.seed, 'cache', 'resumed', restored.nextId) : createRng(experiment.seed, 'cache'),
-  });
-  if (restored) fec.restore(restored.cacheEntries, restored.cacheCounters);
-  return { fec, hash };
-}
-
-function openRecorder(resolved: ResolvedSearch, outDir: string | undefined, appending: boolean): RunRecorder | null {
+function openRecorder(resolved: ResolvedSearch, outDir: string | undefined, appending: boolean, cacheRecord: CacheRecord | undefined): RunRecorder | null {
   if (!outDir) return null;
   const { experiment, domain, mantissaBits, maxProposals } = resolved;
   const config = {
     ...experiment,
-    cache: { ...experiment.cache, mantissaBits },
+    // The store as resolved (memory or a file's absolute path), so a resume opens the same one.
+    cache: { ...experiment.cache, mantissaBits, store: cacheRecord?.location ?? experiment.cache.store },
+    cacheRecord,
     resolvedMaxProposals: Number.isFinite(maxProposals) ? maxProposals : null,
     domainName: domain.name,
     domainVersion: domain.version,
@@ -88,9 +80,18 @@ function openRecorder(resolved: ResolvedSearch, outDir: string | undefined, appe
 }
 
 export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOptions = {}): Promise<RunSummary> {
-  const { experiment, domain } = resolved;
   const restored = options.resumeFrom ? restoreRun(options.resumeFrom) : null;
-  const cache = await openCache(resolved, restored);
+  const cache = await openCache(resolved, restored, { defaultStore: options.defaultCacheStore, runUid: options.cacheRunUid, outDir: options.outDir });
+  try {
+    return await runWithCache(resolved, options, restored, cache);
+  } finally {
+    // Commits what is buffered and releases this run's claims, also when the run failed.
+    await cache?.fec.store.close();
+  }
+}
+
+async function runWithCache(resolved: ResolvedSearch, options: RunOptions, restored: RestoredRun | null, cache: OpenedCache | null): Promise<RunSummary> {
+  const { experiment, domain } = resolved;
   // A resumed search draws a fresh stream, so it does not repeat the first part's proposals.
   const searcher = createSearcher(domain, experiment.search, restored ? createRng(experiment.seed, 'search', 'resumed', restored.nextId) : createRng(experiment.seed, 'search'));
   if (restored) searcher.restore(restored.individuals);
@@ -99,7 +100,7 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
   // never wait for the main thread.
   const batched = experiment.workers > 0 && experiment.batchSize > 1;
   const slots = batched ? (experiment.workers + 1) * experiment.batchSize : Math.max(1, experiment.workers);
-  const recorder = openRecorder(resolved, options.outDir, restored !== null);
+  const recorder = openRecorder(resolved, options.outDir, restored !== null, cache?.record);
   const state = new RunState(experiment.budget, resolved.maxProposals, restored, options.signal);
   const settler = new Settler(state, searcher, recorder, options, () => cache?.fec.hitRate() ?? 0);
   const queue = batched ? new DispatchOrderBatches(experiment.batchSize) : new CompletionOrder();
@@ -111,12 +112,12 @@ export async function runResolvedSearch(resolved: ResolvedSearch, options: RunOp
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let stop: StopReason | null;
   try {
-    stop = await runLoop({ state, proposals, evaluation, queue, evaluator, slots, batched, signal: options.signal });
+    stop = await runLoop({ state, proposals, evaluation, queue, evaluator, slots, batched, signal: options.signal, fec: cache?.fec ?? null });
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await evaluator.close();
   }
-  const summary = await summarize(experiment, domain, state, cache?.fec.stats(), stop);
+  const summary = await summarize(experiment, domain, state, cache && { counters: cache.fec.stats(), otherRuns: cache.fec.otherRunStats(), record: cache.record }, stop);
   options.onProgress?.(settler.progress());
   recorder?.finish(summary);
   await domain.close?.();

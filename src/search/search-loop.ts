@@ -5,10 +5,13 @@
  * for (hits, a synchronous inline evaluator), so cheap domains pay no promise
  * per candidate.
  */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { FunctionalEquivalenceCache } from '../cache/fec.js';
 import type { StopReason } from '../record/summary.js';
 import type { Evaluator } from '../workers/evaluator.js';
 import type { EvaluationStage } from './evaluation-stage.js';
 import type { LandingQueue } from './landing-queue.js';
+import type { Pending } from './pending.js';
 import type { ProposalStage } from './proposal-stage.js';
 import type { RunState } from './run-state.js';
 
@@ -26,7 +29,12 @@ export interface LoopParts {
   /** Batched runs count joins against the slots too. */
   batched: boolean;
   signal?: AbortSignal;
+  /** The cache, when on: its store is flushed before each wait, and joins on other runs' evaluations are polled. */
+  fec: FunctionalEquivalenceCache<Pending> | null;
 }
+
+/** How often joins on another run's evaluation look whether it has finished. */
+const OTHER_RUNS_POLL_MS = 25;
 
 /** Runs until a budget stops it and nothing is in flight; returns why it stopped. */
 export async function runLoop(parts: LoopParts): Promise<StopReason | null> {
@@ -35,10 +43,14 @@ export async function runLoop(parts: LoopParts): Promise<StopReason | null> {
   for (;;) {
     const filling = filler.fill();
     if (filling) await filling;
-    if (state.inFlight === 0) break;
+    const others = parts.fec?.otherRunsWaitedFor ?? 0;
+    if (state.inFlight === 0 && others === 0) break;
     parts.evaluator.flush?.();
-    const landing = queue.landNext(evaluation.land);
-    if (landing) await landing;
+    parts.fec?.store.flush();
+    const ready = queue.whenReady();
+    if (ready) await (others > 0 ? Promise.race([ready, delay(OTHER_RUNS_POLL_MS)]) : ready);
+    queue.landReady(evaluation.land);
+    if (others > 0) parts.proposals.settleOtherRunJoins();
     // A stop decided while evaluations were running is re-checked so that, e.g., an abort wins.
     if (filler.stop !== null && parts.signal?.aborted) filler.stop = 'interrupted';
   }
@@ -69,7 +81,10 @@ class SlotFiller {
 
   private async fillAfter(routed: void | Promise<void>, yieldNow: boolean): Promise<void> {
     if (routed) await routed;
-    if (yieldNow) await new Promise((resolve) => setImmediate(resolve));
+    if (yieldNow) {
+      this.parts.fec?.store.flush(); // a long run of hits must not hold the store's write lock
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     await this.fill();
   }
 }

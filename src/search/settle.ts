@@ -28,6 +28,9 @@ export interface SettleDetails {
   evalMs: number | null;
   /** For a join: the id whose evaluation it waited for. */
   joined?: number;
+  /** A hit or join on another run's work, and the cost it saved. */
+  fromOtherRun?: true;
+  savedCost?: number;
   /** A full hit after which the forgetful cache dropped the key. */
   forgotten?: boolean;
   /** A failed evaluation: what the cache answered before it ran. */
@@ -63,6 +66,10 @@ export class Settler {
     };
     if (details.joined !== undefined) event.joined = details.joined;
     if (details.forgotten) event.forgotten = true;
+    if (details.fromOtherRun) {
+      event.fromOtherRun = true;
+      event.savedCost = details.savedCost;
+    }
     if (details.lookup !== undefined) event.lookup = details.lookup;
     if (details.failure !== undefined) event.failure = details.failure;
     if (details.error !== undefined) event.error = details.error;

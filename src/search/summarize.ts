@@ -1,10 +1,11 @@
 /** summary.json from a finished run's state and cache counters (plus the best's held-out score). */
 import { performance } from 'node:perf_hooks';
-import type { FecCounters } from '../cache/fec.js';
+import type { FecCounters, OtherRunCounters } from '../cache/fec.js';
 import type { Domain } from '../domain/domain.js';
 import type { Experiment } from '../experiment/schema.js';
 import { hitRate, type CacheSummary, type FinalScore, type RunSummary, type StopReason } from '../record/summary.js';
 import { errorMessage } from '../workers/evaluation-task.js';
+import type { CacheRecord } from './open-cache.js';
 import type { RunState } from './run-state.js';
 
 /** The domain's held-out score of the run's best (not part of the search's wall time). */
@@ -19,8 +20,16 @@ async function finalScore(domain: Domain, candidate: unknown): Promise<FinalScor
   }
 }
 
-function cacheSummary(enabled: boolean, counters: (FecCounters & { size: number }) | undefined, dispatched: number): CacheSummary {
-  return {
+/** What the run's cache reports at the end. */
+export interface CacheReport {
+  counters: FecCounters & { size: number };
+  otherRuns: OtherRunCounters;
+  record: CacheRecord;
+}
+
+function cacheSummary(enabled: boolean, report: CacheReport | null, dispatched: number): CacheSummary {
+  const counters = report?.counters;
+  const summary: CacheSummary = {
     enabled,
     misses: counters?.misses ?? dispatched,
     partialHits: counters?.partialHits ?? 0,
@@ -31,13 +40,18 @@ function cacheSummary(enabled: boolean, counters: (FecCounters & { size: number 
     costSaved: counters?.costSaved ?? 0,
     forgotten: counters?.forgotten ?? 0,
   };
+  if (report) {
+    summary.store = { kind: report.record.store, location: report.record.location, namespace: report.record.namespace };
+    summary.fromOtherRuns = report.otherRuns;
+  }
+  return summary;
 }
 
 export async function summarize(
   experiment: Experiment,
   domain: Domain,
   state: RunState,
-  counters: (FecCounters & { size: number }) | undefined,
+  cache: CacheReport | null,
   stop: StopReason | null,
 ): Promise<RunSummary> {
   const wallSeconds = state.elapsed();
@@ -50,7 +64,7 @@ export async function summarize(
     evaluations: state.dispatched,
     proposals: state.proposals,
     failed: state.failed,
-    cache: cacheSummary(experiment.cache.enabled, counters, state.dispatched),
+    cache: cacheSummary(experiment.cache.enabled, cache, state.dispatched),
     evaluationCost: state.evaluationCost,
     best: best && {
       id: best.id,

@@ -7,8 +7,10 @@ import { describe, it } from 'node:test';
 import { repoRoot } from '../fixtures/paths.js';
 
 const root = repoRoot();
+// The persistent cache goes to a folder of this test file's own, never the user's.
+const cacheDir = mkdtempSync(join(tmpdir(), 'deja-cli-cache-'));
 const deja = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [join(root, 'bin/deja.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [join(root, 'bin/deja.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, DEJA_CACHE_DIR: cacheDir } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 const tmp = () => mkdtempSync(join(tmpdir(), 'deja-cli-'));
@@ -114,5 +116,29 @@ describe('deja CLI', () => {
     assert.equal(readFileSync(join(out, 'events.jsonl'), 'utf8').trim().split('\n').length, after.proposals);
     assertUserError(deja('resume', join(out, 'nothing')), /has no config\.json and events\.jsonl/);
     assertUserError(deja('stats', join(out, 'nothing')), /has no events\.jsonl/);
+  });
+});
+
+describe('deja cache', () => {
+  it('keeps entries between runs in DEJA_CACHE_DIR, shows them, prunes and clears them', () => {
+    const dir = tmp();
+    const env = { ...process.env, DEJA_CACHE_DIR: join(dir, 'cache') };
+    const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/deja.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env });
+    const experiment = join(dir, 'e.json');
+    writeFileSync(experiment, JSON.stringify({ name: 'twice', domain: 'symbolic', budget: { maxEvaluations: 15 }, workers: 0, search: { populationSize: 8, tournamentSize: 2 } }));
+    const first = run('run', experiment, '--out', join(dir, 'a'), '--no-progress', '--json');
+    assert.equal(first.status, 0, first.stderr);
+    const second = run('run', experiment, '--out', join(dir, 'b'), '--seed', '3', '--no-progress');
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stdout, /cost saved from earlier runs/);
+    const info = JSON.parse(run('cache', '--json').stdout);
+    assert.equal(info.path, join(dir, 'cache', 'fec.db'));
+    assert.equal(info.namespaces.length, 1);
+    assert.deepEqual(info.namespaces[0].experiments, ['twice']);
+    assert.equal(info.entries, JSON.parse(first.stdout).cache.size + JSON.parse(readFileSync(join(dir, 'b', 'summary.json'), 'utf8')).evaluations);
+    assert.match(run('cache').stdout, /KiB, \d+ entries in 1 namespace/);
+    assert.match(run('cache', 'prune', '--older-than', '1d').stdout, /removed 0 entries/);
+    assert.match(run('cache', 'clear', '--domain', 'symbolic').stdout, new RegExp(`removed ${info.entries} entries`));
+    assert.equal(run('cache', 'clear').status, 2);
   });
 });

@@ -15,7 +15,7 @@ import { NO_RNG, evaluateOnTasks, probeLength, probeOnTasks } from './execute.js
 import { pruneDeadCode } from './liveness.js';
 import { ProbeRing } from './probe-ring.js';
 import { OPS } from './ops.js';
-import { parseOptions, probeKeyOf, type AutomlZeroConfig } from './options.js';
+import { evaluationKeyOf, parseOptions, probeKeyOf, type AutomlZeroConfig } from './options.js';
 import { COMPONENTS, slotCount, type AutomlZeroCandidate, type Program } from './program.js';
 import { initialProgram, mutateProgram } from './search-space.js';
 import { generateTasks, type Task } from './tasks.js';
@@ -162,6 +162,7 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     description: 'AutoML-Zero: evolve Setup/Predict/Learn programs of basic math ops that learn regression and classification tasks',
     probeKey: probeKeyOf(config),
     mantissaBits: 24,
+    evaluationKey: () => evaluationKeyOf(options),
     random: (rng: Rng) => new MadeCandidate(initialProgram(config.space, rng), undefined),
     mutate: (candidate, rng) => {
       if (!(candidate instanceof MadeCandidate)) return new MadeCandidate(mutateProgram(config.space, programOf(candidate), rng), undefined);

@@ -165,6 +165,16 @@ function defaultFinalTasks(first: TaskSpec): TaskSpec {
 }
 
 /** Seed of the default held-out tasks: distinct from the search's default (1000). */
+/**
+ * What decides a program's score: the tasks, F, the memory it runs in, the error cap.
+ * Not the search (ops, sizes, mutations, initial programs), how it is executed
+ * (executor, wasm, unrolling, compiling) or the held-out final tasks.
+ */
+export function evaluationKeyOf(raw: Record<string, unknown>): Record<string, unknown> {
+  const { features, memory, tasks, probe, maxAbsError } = optionsSchema.parse(raw);
+  return { features, memory, tasks, probe, maxAbsError };
+}
+
 export const FINAL_TASK_SEED = 1_000_000;
 
 /** Everything the probe depends on besides the program, as a short stable string. */

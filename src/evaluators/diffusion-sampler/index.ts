@@ -64,6 +64,11 @@ const factory: DomainFactory<SamplerCandidate> = (raw) => {
     description: 'Diffusion samplers (solver x sigma schedule x steps) vs an adaptive reference ODE solve, under an NFE limit',
     probeKey: probeKey(range),
     mantissaBits: DEFAULT_MANTISSA_BITS,
+    // Everything scores but where the work runs (backend) and where the model memo lives (cacheDir).
+    evaluationKey: () => {
+      const { backend: _backend, cacheDir: _cacheDir, ...scoring } = options;
+      return scoring;
+    },
     random: (rng) => randomCandidate(space, rng),
     mutate: (c, rng) => mutateCandidate(c, space, rng),
     probe: (c) => probe(c),

@@ -42,6 +42,15 @@ function trainingConfig(options: NasCellOptions) {
   };
 }
 
+/**
+ * What decides a cell's score: the network around it and its training. Not the backend
+ * (where it runs), the search-space limits or the mutation rate; the probe is in probeKey.
+ */
+function trainingSetupKey(options: NasCellOptions): Record<string, unknown> {
+  const { backend: _backend, maxVertices: _v, maxEdges: _e, mutationRate: _m, probe: _p, forwardProbe: _f, shortTrain: _s, ...training } = options;
+  return training;
+}
+
 export async function createNasCellDomain(raw: Record<string, unknown> = {}): Promise<Domain<Cell>> {
   const options = parseNasCellOptions(raw);
   const limits = { maxVertices: options.maxVertices, maxEdges: options.maxEdges };
@@ -65,6 +74,7 @@ export async function createNasCellDomain(raw: Record<string, unknown> = {}): Pr
     description: 'NAS-Bench-101 cells trained on MNIST with TensorFlow.js; forward-probe or short-train functional hash',
     probeKey,
     mantissaBits: 24,
+    evaluationKey: () => trainingSetupKey(options),
     random: (rng) => randomCell(rng, limits),
     mutate: (cell, rng) => mutateCell(cell, rng, options.mutationRate, limits),
     probe: (cell) => (options.probe === 'forward' ? forwardProbe(requireValid(cell), options.forwardProbe) : shortTrainProbe(requireValid(cell), options)),

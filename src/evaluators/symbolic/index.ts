@@ -74,6 +74,8 @@ export default function createSymbolicDomain(raw: Record<string, unknown> = {}):
     version: '1',
     description: 'Symbolic regression over expression trees; constants fitted by Levenberg-Marquardt, scored by held-out R^2.',
     probeKey: PROBE_KEY,
+    // The target and its data decide a score; the search-space limits (maxDepth, maxSize, growDepth) do not.
+    evaluationKey: () => ({ formula, ranges, trainPoints: o.trainPoints, testPoints: o.testPoints, noise: o.noise, dataSeed: o.dataSeed, fitIterations: o.fitIterations }),
     random: (rng) => randomExpression(rng, space),
     mutate: (expr, rng) => mutateExpression(expr, rng, space),
     validate: (candidate) => {

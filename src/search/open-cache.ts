@@ -1,0 +1,75 @@
+/**
+ * A run's cache: the functional hash bound to the domain's key, the store its
+ * entries live in (memory, or a SQLite file shared by runs), opened under the
+ * evaluation fingerprint's namespace, and the FEC over it.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { defaultCachePath } from '../cache/cache-location.js';
+import type { CacheStore } from '../cache/cache-store.js';
+import { FunctionalEquivalenceCache } from '../cache/fec.js';
+import { MemoryStore } from '../cache/memory-store.js';
+import { SqliteStore } from '../cache/sqlite-store.js';
+import { createFunctionalHasher } from '../hash/functional-hash.js';
+import { createRng } from '../random/rng.js';
+import type { RestoredRun } from '../record/restore-run.js';
+import { cacheNamespace } from './cache-namespace.js';
+import type { Pending } from './pending.js';
+import type { CacheStage } from './proposal-stage.js';
+import type { ResolvedSearch } from './resolve-search.js';
+
+/** What the run folder records about the cache a run used, so a resume opens the same one. */
+export interface CacheRecord {
+  store: 'memory' | 'sqlite';
+  /** 'memory', or the database file's absolute path. */
+  location: string;
+  namespace: string;
+  /** This run's identity in the store (a resumed run keeps it, so its entries stay its own). */
+  runUid: string;
+}
+
+export interface CacheOpenOptions {
+  /** The store when the experiment names none: 'memory' (library default) or 'persistent' (command line). */
+  defaultStore?: string;
+  /** A resumed run's recorded uid. */
+  runUid?: string;
+  outDir?: string;
+}
+
+export interface OpenedCache extends CacheStage {
+  record: CacheRecord;
+}
+
+function openStore(resolved: ResolvedSearch, options: CacheOpenOptions, runUid: string): CacheStore {
+  const { experiment, domain, mantissaBits } = resolved;
+  const spec = experiment.cache.store ?? options.defaultStore ?? 'memory';
+  if (spec === 'memory') return new MemoryStore(experiment.cache.capacity, runUid);
+  const path = spec === 'persistent' ? defaultCachePath() : resolve(spec);
+  return new SqliteStore({
+    path,
+    namespace: cacheNamespace(domain, experiment.domainOptions, mantissaBits),
+    run: { uid: runUid, experiment: experiment.name, outDir: options.outDir ? resolve(options.outDir) : null },
+    capacity: experiment.cache.capacity,
+  });
+}
+
+export async function openCache(resolved: ResolvedSearch, restored: RestoredRun | null, options: CacheOpenOptions): Promise<OpenedCache | null> {
+  const { experiment, domain, mantissaBits } = resolved;
+  if (!experiment.cache.enabled) return null;
+  const hasher = await createFunctionalHasher();
+  const hash = hasher.forKey({ domain: domain.name, version: domain.version, probeKey: domain.probeKey, mantissaBits });
+  const runUid = options.runUid ?? randomUUID();
+  const store = openStore(resolved, options, runUid);
+  const fec = new FunctionalEquivalenceCache<Pending>({
+    capacity: experiment.cache.capacity,
+    maxEvalsPerHash: experiment.cache.maxEvalsPerHash,
+    forgetProbability: experiment.cache.forgetProbability,
+    // Like the searcher's, a resumed run's forgetting draws a fresh stream rather than repeating the first part's.
+    rng: restored ? createRng(experiment.seed, 'cache', 'resumed', restored.nextId) : createRng(experiment.seed, 'cache'),
+    store,
+  });
+  if (restored) fec.restore(restored.cacheEntries, restored.cacheCounters, restored.otherRunCounters);
+  const namespace = cacheNamespace(domain, experiment.domainOptions, mantissaBits).key;
+  const record: CacheRecord = { store: store instanceof MemoryStore ? 'memory' : 'sqlite', location: store.location, namespace, runUid };
+  return { fec, hash, record };
+}
