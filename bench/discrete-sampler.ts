@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DiscreteCandidate } from '../src/evaluators/discrete-sampler/candidate.js';
+import { isGridSampler, type DiscreteCandidate } from '../src/evaluators/discrete-sampler/candidate.js';
 import createDomain from '../src/evaluators/discrete-sampler/index.js';
 import { maxStepsWithin } from '../src/evaluators/discrete-sampler/search-space.js';
 import { createRng } from '../src/random/rng.js';
@@ -43,6 +43,17 @@ function handDesigned(n: number): Array<[string, DiscreteCandidate]> {
   ];
 }
 
+/** The fittest evaluated time-grid sampler of a run (the runs' best overall may be unmask-k). */
+function bestGridSampler(events: string): DiscreteCandidate | null {
+  let best: { fitness: number; candidate: DiscreteCandidate } | null = null;
+  for (const line of readFileSync(events, 'utf8').split('\n')) {
+    if (!line.includes('"outcome":"miss"')) continue;
+    const e = JSON.parse(line) as { fitness: number; candidate: DiscreteCandidate };
+    if (isGridSampler(e.candidate.sampler) && (!best || e.fitness > best.fitness)) best = e;
+  }
+  return best?.candidate ?? null;
+}
+
 async function baselines(runsDir: string): Promise<void> {
   for (const n of [4, 8]) {
     const domain = await createDomain({ nfe: n });
@@ -53,6 +64,8 @@ async function baselines(runsDir: string): Promise<void> {
     if (existsSync(summary)) {
       const best = (JSON.parse(readFileSync(summary, 'utf8')) as { best: { candidate: DiscreteCandidate } }).best.candidate;
       rows.push([`**search best**: ${domain.describe(best)}`, best]);
+      const grid = bestGridSampler(join(runsDir, `dd-markov-nfe${n}`, 'events.jsonl'));
+      if (grid) rows.push([`**search best time-grid sampler**: ${domain.describe(grid)}`, grid]);
     }
     for (const [name, c] of rows) {
       const r = await domain.evaluate(c, ctx);

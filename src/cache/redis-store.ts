@@ -20,7 +20,7 @@
  */
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { connectRedis } from '../redis/connection.js';
+import { connectRedis, redactRedisUrl } from '../redis/connection.js';
 import type { CacheEntry, CacheStore, Claim, StoredEntry } from './cache-store.js';
 
 export interface RedisStoreOptions {
@@ -35,6 +35,8 @@ export interface RedisStoreOptions {
   watchMs?: number;
   /** Entries remembered locally, so repeated hits need no round trip. */
   localCapacity?: number;
+  /** A claim that gets no answer for this long fails the run with that reason, rather than waiting forever (ms). */
+  unreachableMs?: number;
 }
 
 const MARKER = 'claim|';
@@ -63,6 +65,7 @@ export class RedisStore implements CacheStore {
   private readonly channel: string;
   private readonly marker: string;
   private readonly leaseMs: number;
+  private readonly unreachableMs: number;
   /** Entries seen (read, completed, announced): hits on them need no round trip. */
   private readonly known: LRUCache<string, StoredEntry>;
   private readonly held = new Map<string, Held>();
@@ -71,6 +74,7 @@ export class RedisStore implements CacheStore {
   private readonly writes = new Set<Promise<unknown>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private entryCount = 0;
+  private sizeReadAt = 0;
   private lastError: string | null = null;
 
   private constructor(
@@ -81,9 +85,10 @@ export class RedisStore implements CacheStore {
     this.runId = options.runId;
     this.prefix = `deja:fec:${options.namespace}:`;
     this.channel = `deja:fec:${options.namespace}`;
-    this.location = `redis ${options.namespace}`;
+    this.location = redactRedisUrl(options.url);
     this.marker = MARKER + options.runId;
     this.leaseMs = options.leaseMs ?? 30_000;
+    this.unreachableMs = options.unreachableMs ?? 60_000;
     this.known = new LRUCache({ max: options.localCapacity ?? 100_000 });
     subscriber.on('message', (_channel: string, message: string) => this.onAnnounce(message));
     const every = (ms: number, fn: () => Promise<void>) => {
@@ -109,7 +114,16 @@ export class RedisStore implements CacheStore {
     const seen = this.known.get(hash);
     // Entries only gain evaluations, so a local entry with enough of them is still a hit.
     if (seen && seen.evaluations >= wanted) return { status: 'hit', entry: { ...seen } };
-    return { status: 'pending', answer: this.claimRemote(hash, wanted) };
+    return { status: 'pending', answer: this.withDeadline(this.claimRemote(hash, wanted)) };
+  }
+
+  /** Redis commands wait out a reconnect; a Redis that does not come back ends the wait with a clear error. */
+  private withDeadline<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`cache store: no answer from Redis at ${this.location} for ${this.unreachableMs / 1000} s`)), this.unreachableMs);
+    });
+    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
   }
 
   private async claimRemote(hash: string, wanted: number): Promise<Claim> {
@@ -198,7 +212,11 @@ export class RedisStore implements CacheStore {
     return this.entryCount;
   }
 
+  /** Writes go out as they are made; this only refreshes the entry count, at most once a second. */
   flush(): void {
+    const now = Date.now();
+    if (now - this.sizeReadAt < 1000) return;
+    this.sizeReadAt = now;
     void this.refreshSize().catch(() => undefined);
   }
 
@@ -209,9 +227,18 @@ export class RedisStore implements CacheStore {
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    // Claims still held (a run that stopped mid-evaluation): let other runs have them now, not after the lease.
+    for (const hash of [...this.held.keys()]) this.release(hash);
     await Promise.allSettled([...this.writes]);
     await this.refreshSize().catch(() => undefined);
     await Promise.allSettled([this.subscriber.quit(), this.redis.quit()]);
+  }
+
+  /** Drops the connections as a crash would: claims are neither renewed nor released (they lapse after the lease). */
+  abandon(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.subscriber.disconnect();
+    this.redis.disconnect();
   }
 
   private onAnnounce(message: string): void {

@@ -6,6 +6,7 @@
 import { CommanderError } from 'commander';
 import { DomainInputError } from '../domain/domain.js';
 import { ExperimentError } from '../experiment/load-experiment.js';
+import { RunFolderError } from '../report/run-folders.js';
 import { SearchSpaceError } from '../search/searcher.js';
 import { CliError } from './cli-error.js';
 
@@ -22,7 +23,7 @@ export const EXIT = {
 /** The exit code a signal stops a run with: 128 + the signal's number. */
 export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
-const USER_ERRORS = [CliError, ExperimentError, DomainInputError, SearchSpaceError];
+const USER_ERRORS = [CliError, ExperimentError, DomainInputError, SearchSpaceError, RunFolderError];
 
 /** Errno codes that mean the file system refused, not that deja is broken. */
 const IO_CODES: Record<string, string> = {

@@ -4,8 +4,10 @@ import { BUILTIN_DOMAINS } from '../domain/builtin.js';
 import { reportFailure } from './exit-codes.js';
 import { registerCacheCommand } from './cache-command.js';
 import { hashCommand } from './hash-command.js';
+import { reportCommand } from './report-command.js';
 import { resumeCommand } from './resume-command.js';
 import { runCommand } from './run-command.js';
+import { serveCommand } from './serve-command.js';
 import { spaceCommand } from './space-command.js';
 import { statsCommand } from './stats-command.js';
 import { workerCommand } from './worker-command.js';
@@ -84,6 +86,21 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command
     .option('--json', 'print JSON')
     .option('--top <n>', 'equivalence classes to show', nonNegativeInt('--top'), 5)
     .action(statsCommand);
+
+  program
+    .command('report')
+    .description('write one self-contained HTML file (opens offline) with charts of runs, overlaid')
+    .argument('<dirs...>', 'run folders written by deja run, or folders of them')
+    .option('--out <file>', 'the HTML file to write', 'report.html')
+    .action(reportCommand);
+
+  program
+    .command('serve')
+    .description('a live dashboard of runs (updates while they go); read-only, on loopback')
+    .argument('<dirs...>', 'run folders, or a folder of them (new runs in it appear as they start)')
+    .option('--port <n>', 'port (default: a free one, printed)', wholeNumber('--port', 0, 65535))
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .action(serveCommand);
 
   program
     .command('hash')

@@ -5,7 +5,7 @@ import { loadExperimentFile } from '../experiment/load-experiment.js';
 import type { ExperimentInput } from '../experiment/schema.js';
 import type { SearchEvent } from '../record/events.js';
 import { resolveSearch, runResolvedSearch, type ResolvedSearch } from '../search/run-search.js';
-import { checkRedisUrl, redactRedisUrl } from '../redis/connection.js';
+import { checkRedisUrl, isRedisUrl, redactRedisUrl } from '../redis/connection.js';
 import { checkQueueName, DEFAULT_QUEUE } from '../workers/evaluation-queue.js';
 import { errorMessage } from '../workers/evaluation-task.js';
 import type { Evaluator } from '../workers/evaluator.js';
@@ -28,7 +28,7 @@ export interface RunCommandOptions {
   backend?: string;
   cacheStore?: string;
   cacheDb?: string;
-  /** Send evaluations to `deja worker`s through this Redis (redis:// or rediss:// URL). */
+  /** Send evaluations to `deja worker`s through this Redis (redis:// or rediss:// URL), and share the cache there. */
   redis?: string;
   queue?: string;
 }
@@ -56,6 +56,11 @@ function describeEvaluation(experiment: ResolvedSearch['experiment'], options: P
   if (options.redis) return `evaluations on queue ${options.queue ?? DEFAULT_QUEUE} at ${redactRedisUrl(options.redis)} (${Math.max(1, experiment.workers)} in flight)`;
   if (experiment.workers === 0) return 'inline evaluation';
   return `${experiment.workers} worker${experiment.workers === 1 ? '' : 's'}${experiment.batchSize > 1 ? ` (batches of ${experiment.batchSize})` : ''}`;
+}
+
+/** A store spec for messages: a Redis URL without its password. */
+function describeStore(spec: string): string {
+  return isRedisUrl(spec) ? redactRedisUrl(spec) : spec;
 }
 
 /** The queue evaluator of `--redis`, connected; undefined without the flag. */
@@ -97,17 +102,19 @@ function stopOnSignals(controller: AbortController): { detach: () => void; recei
 export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'redis' | 'queue'>, resumeFrom?: SearchEvent[], cacheRunUid?: string): Promise<number> {
   const { experiment, domain, mantissaBits } = resolved;
   const evaluator = await remoteEvaluator(options);
+  const defaultStore = options.redis ?? defaultStoreKind();
   process.stderr.write(
     `deja: ${resumeFrom ? `resuming ${experiment.name} after ${resumeFrom.length} proposals` : experiment.name}: domain ${domain.name} v${domain.version}, ${experiment.search.algorithm}, seed ${experiment.seed}, ` +
       `${describeEvaluation(experiment, options)}, ` +
-      `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits, ${experiment.cache.store ?? defaultStoreKind()} store)` : 'off'} -> ${outDir}\n`,
+      `cache ${experiment.cache.enabled ? `on (${mantissaBits} mantissa bits, ${describeStore(experiment.cache.store ?? defaultStore)} store)` : 'off'} -> ${outDir}\n`,
   );
   const controller = new AbortController();
   const signals = stopOnSignals(controller);
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;
   try {
-    // The command line keeps the cache between runs unless told otherwise (--cache-store memory).
-    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, resumeFrom, evaluator, defaultCacheStore: defaultStoreKind(), cacheRunUid });
+    // The command line keeps the cache between runs unless told otherwise (--cache-store memory);
+    // with --redis, in that Redis, shared by every run that uses it.
+    const summary = await runResolvedSearch(resolved, { outDir, signal: controller.signal, onProgress: progress?.update, resumeFrom, defaultCacheStore: defaultStore, cacheRunUid, evaluator });
     progress?.stop();
     process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary, outDir) + '\n');
     const signal = signals.received();

@@ -1,25 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDomain } from '../domain/load-domain.js';
 import { computeRunStats, readEvents } from '../record/run-stats.js';
 import type { RunSummary } from '../record/summary.js';
+import { candidateViewer } from '../report/candidate-view.js';
+import { RunFolder } from '../report/run-folder.js';
 import { CliError } from './cli-error.js';
 import { fixed, integer, percent, table, truncate } from './format.js';
 
 export interface StatsCommandOptions {
   json?: boolean;
   top: number;
-}
-
-/** Describes class members with the run's own domain when it can be loaded; raw JSON otherwise. */
-async function describer(dir: string): Promise<(candidate: unknown) => string> {
-  try {
-    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { domain: string; domainOptions: Record<string, unknown> };
-    const domain = await loadDomain({ spec: config.domain, options: config.domainOptions ?? {} });
-    return (candidate) => domain.describe(candidate);
-  } catch {
-    return (candidate) => JSON.stringify(candidate);
-  }
 }
 
 /** summary.json is a convenience: when it is missing or unreadable the statistics come from events.jsonl alone. */
@@ -42,10 +32,14 @@ export async function statsCommand(dir: string, options: StatsCommandOptions): P
   const summaryPath = join(dir, 'summary.json');
   const summary = readSummary(summaryPath);
   if (options.json) {
-    process.stdout.write(JSON.stringify({ ...stats, summary: summary ?? null }, null, 2) + '\n');
+    // The report's time series (binned, at most 512 points each), streamed from the log.
+    const folder = new RunFolder(dir, dir);
+    await folder.refresh();
+    process.stdout.write(JSON.stringify({ ...stats, summary: summary ?? null, series: folder.series() }, null, 2) + '\n');
     return;
   }
-  const describe = await describer(dir);
+  const view = await candidateViewer(dir);
+  const describe = (candidate: unknown) => view(candidate).text;
   const lines: string[] = [];
   lines.push(summary
     ? `${summary.name} (${summary.domain}), seed ${summary.seed}, cache ${summary.cache.enabled ? 'on' : 'off'}, stopped by ${summary.stopReason} after ${summary.wallSeconds.toFixed(1)} s`

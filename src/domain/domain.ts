@@ -64,6 +64,13 @@ export interface Domain<C = unknown> {
   /** Human-readable one-line form (an expression, a cell summary, ...). */
   describe(candidate: C): string;
   /**
+   * A picture of the candidate for `deja report` and `deja serve`: a
+   * self-contained SVG or HTML fragment (no scripts, nothing loaded from
+   * elsewhere; escape any text taken from the candidate). Optional: without it
+   * the report shows `describe`.
+   */
+  render?(candidate: C): string;
+  /**
    * Check a candidate, e.g. one read from a file or produced by a mutation.
    * Returns null when valid, else one line naming the field and what is allowed.
    */

@@ -12,7 +12,7 @@ export interface CacheSummary {
   costSaved: number;
   forgotten: number;
   /** Where the entries lived: 'memory' or 'sqlite' (a file shared by runs), its location and the namespace (evaluation fingerprint). */
-  store?: { kind: 'memory' | 'sqlite'; location: string; namespace: string };
+  store?: { kind: 'memory' | 'sqlite' | 'redis'; location: string; namespace: string };
   /** The part of the hits, joins and saved cost owed to entries and evaluations of other (earlier or concurrent) runs. */
   fromOtherRuns?: { fullHits: number; inFlightJoins: number; costSaved: number };
 }

@@ -16,6 +16,11 @@ export function redactRedisUrl(url: string): string {
   }
 }
 
+/** Whether a store spec or flag value names a Redis server. */
+export function isRedisUrl(spec: string): boolean {
+  return /^rediss?:\/\//.test(spec);
+}
+
 /** Checks the URL's shape so a typo fails in one line before anything connects. */
 export function checkRedisUrl(url: string): string | null {
   let parsed: URL;

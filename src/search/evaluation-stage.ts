@@ -16,6 +16,11 @@ export interface EvaluationSetup {
   domainRef: DomainRef;
   seed: number;
   timeoutMs: number;
+  /**
+   * Names each evaluation by this prefix and its functional hash, so a shared
+   * queue runs the same work once (plain cache only: aggregating mode wants several).
+   */
+  keyPrefix?: string;
 }
 
 export class EvaluationStage {
@@ -35,7 +40,8 @@ export class EvaluationStage {
     this.state.inFlight++;
     this.state.dispatched++;
     const seed = deriveSeed(this.setup.seed, 'evaluate', p.id);
-    this.queue.add(p, this.evaluator.evaluate({ domain: this.setup.domainRef, candidate: p.candidate, seed }, this.setup.timeoutMs));
+    const key = this.setup.keyPrefix !== undefined && p.hash !== null ? `${this.setup.keyPrefix}/${p.hash}` : undefined;
+    this.queue.add(p, this.evaluator.evaluate({ domain: this.setup.domainRef, candidate: p.candidate, seed, key }, this.setup.timeoutMs));
   }
 
   private landOutcome(p: Pending, outcome: EvaluationOutcome): void {

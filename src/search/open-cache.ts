@@ -9,6 +9,8 @@ import { defaultCachePath } from '../cache/cache-location.js';
 import type { CacheStore } from '../cache/cache-store.js';
 import { FunctionalEquivalenceCache } from '../cache/fec.js';
 import { MemoryStore } from '../cache/memory-store.js';
+import { RedisStore } from '../cache/redis-store.js';
+import { isRedisUrl } from '../redis/connection.js';
 import { SqliteStore } from '../cache/sqlite-store.js';
 import { createFunctionalHasher } from '../hash/functional-hash.js';
 import { createRng } from '../random/rng.js';
@@ -20,8 +22,8 @@ import type { ResolvedSearch } from './resolve-search.js';
 
 /** What the run folder records about the cache a run used, so a resume opens the same one. */
 export interface CacheRecord {
-  store: 'memory' | 'sqlite';
-  /** 'memory', or the database file's absolute path. */
+  store: 'memory' | 'sqlite' | 'redis';
+  /** 'memory', the database file's absolute path, or the Redis URL without its password. */
   location: string;
   namespace: string;
   /** This run's identity in the store (a resumed run keeps it, so its entries stay its own). */
@@ -40,10 +42,14 @@ export interface OpenedCache extends CacheStage {
   record: CacheRecord;
 }
 
-function openStore(resolved: ResolvedSearch, options: CacheOpenOptions, runUid: string): CacheStore {
+async function openStore(resolved: ResolvedSearch, options: CacheOpenOptions, runUid: string): Promise<CacheStore> {
   const { experiment, domain, mantissaBits } = resolved;
   const spec = experiment.cache.store ?? options.defaultStore ?? 'memory';
   if (spec === 'memory') return new MemoryStore(experiment.cache.capacity, runUid);
+  if (isRedisUrl(spec)) {
+    // Shared by every coordinator on this Redis (deja run --redis); see docs/SCALE-OUT.md.
+    return RedisStore.open({ url: spec, namespace: cacheNamespace(domain, experiment.domainOptions, mantissaBits).key, runId: runUid, localCapacity: experiment.cache.capacity });
+  }
   const path = spec === 'persistent' ? defaultCachePath() : resolve(spec);
   return new SqliteStore({
     path,
@@ -59,7 +65,7 @@ export async function openCache(resolved: ResolvedSearch, restored: RestoredRun 
   const hasher = await createFunctionalHasher();
   const hash = hasher.forKey({ domain: domain.name, version: domain.version, probeKey: domain.probeKey, mantissaBits });
   const runUid = options.runUid ?? randomUUID();
-  const store = openStore(resolved, options, runUid);
+  const store = await openStore(resolved, options, runUid);
   const fec = new FunctionalEquivalenceCache<Pending>({
     capacity: experiment.cache.capacity,
     maxEvalsPerHash: experiment.cache.maxEvalsPerHash,
@@ -70,6 +76,7 @@ export async function openCache(resolved: ResolvedSearch, restored: RestoredRun 
   });
   if (restored) fec.restore(restored.cacheEntries, restored.cacheCounters, restored.otherRunCounters);
   const namespace = cacheNamespace(domain, experiment.domainOptions, mantissaBits).key;
-  const record: CacheRecord = { store: store instanceof MemoryStore ? 'memory' : 'sqlite', location: store.location, namespace, runUid };
+  const kind = store instanceof MemoryStore ? 'memory' : store instanceof RedisStore ? 'redis' : 'sqlite';
+  const record: CacheRecord = { store: kind, location: store.location, namespace, runUid };
   return { fec, hash, record };
 }

@@ -104,7 +104,12 @@ async function runWithCache(resolved: ResolvedSearch, options: RunOptions, resto
   const state = new RunState(experiment.budget, resolved.maxProposals, restored, options.signal);
   const settler = new Settler(state, searcher, recorder, options, () => cache?.fec.hitRate() ?? 0);
   const queue = batched ? new DispatchOrderBatches(experiment.batchSize) : new CompletionOrder();
-  const setup = { domainRef: resolved.domainRef, seed: experiment.seed, timeoutMs: experiment.evalTimeoutSeconds * 1000 };
+  const setup = {
+    domainRef: resolved.domainRef,
+    seed: experiment.seed,
+    timeoutMs: experiment.evalTimeoutSeconds * 1000,
+    keyPrefix: cache && experiment.cache.maxEvalsPerHash === 1 ? cache.record.namespace : undefined,
+  };
   const evaluation = new EvaluationStage(setup, state, evaluator, queue, cache?.fec ?? null, settler);
   const proposals = new ProposalStage(state, searcher, domain, cache, evaluation, settler);
 

@@ -96,14 +96,14 @@ export class QueueEvaluator implements Evaluator {
     const job: EvaluationJob = { domain: task.domain, candidate: task.candidate, seed: task.seed, timeoutMs };
     return new Promise((resolve) => {
       this.pending.set(jobId, { resolve, sentAt: performance.now() });
-      void this.send(jobId, job);
+      void this.send(jobId, job, task.key !== undefined);
     });
   }
 
-  /** Sends a job unless its result is already in Redis (the same work, sent before by anyone). */
-  private async send(jobId: string, job: EvaluationJob): Promise<void> {
+  /** Sends a job unless (for work named by a key) its result is already in Redis, sent before by anyone. */
+  private async send(jobId: string, job: EvaluationJob, named: boolean): Promise<void> {
     try {
-      const earlier = parseResult(await this.redis.get(resultKey(this.queueName, jobId)));
+      const earlier = named ? parseResult(await this.redis.get(resultKey(this.queueName, jobId))) : null;
       if (earlier) return this.land(jobId, earlier);
       // A custom job id makes a second add of the same work a no-op while the first is queued or running.
       await this.queue.add('evaluate', job, { jobId, removeOnComplete: true, removeOnFail: { age: RESULT_TTL_MS / 1000 } });

@@ -69,12 +69,20 @@ describe('Redis cache store', () => {
     const dead = await open('run-dead', 'lease@1/x', 300);
     const alive = await open('run-alive', 'lease@1/x', 300);
     assert.equal((await settled(dead.claim('h3', 1))).status, 'claimed');
-    // The claimant dies: no renewal, no completion (close stops its timers).
-    await dead.close();
+    // The claimant dies: no renewal, no completion, no release.
+    dead.abandon();
     assert.equal((await settled(alive.claim('h3', 1))).status, 'taken');
     await until(() => !alive.claimedElsewhere('h3'), 3000);
     assert.equal(alive.peek('h3'), undefined);
     assert.deepEqual(await settled(alive.claim('h3', 1)), { status: 'claimed', entry: undefined });
+  });
+
+  it('releases the claims it still holds when closed', async () => {
+    const a = await open('run-a', 'close@1/x');
+    const b = await open('run-b', 'close@1/x');
+    assert.equal((await settled(a.claim('h8', 1))).status, 'claimed');
+    await a.close();
+    assert.equal((await settled(b.claim('h8', 1))).status, 'claimed');
   });
 
   it('renews a live claim past its lease', async () => {
@@ -113,7 +121,9 @@ describe('Redis cache store', () => {
   it('adopts its own claim after a restart of the same run', async () => {
     const before = await open('run-same', 'adopt@1/x');
     assert.equal((await settled(before.claim('h7', 1))).status, 'claimed');
-    await before.close();
+    before.abandon();
+    const other = await open('run-other', 'adopt@1/x');
+    assert.equal((await settled(other.claim('h7', 1))).status, 'taken');
     const again = await open('run-same', 'adopt@1/x');
     assert.deepEqual(await settled(again.claim('h7', 1)), { status: 'claimed', entry: undefined });
   });

@@ -9,6 +9,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { DomainInputError, defineDomain, type Domain, type DomainFactory } from '../../domain/domain.js';
+import { escapeXml } from '../../domain/markup.js';
 import { createRng, type Rng } from '../../random/rng.js';
 import { ProgramCache, type ExecutorKind, type RunnableProgram } from './program-cache.js';
 import { NO_RNG, evaluateOnTasks, probeLength, probeOnTasks } from './execute.js';
@@ -108,6 +109,13 @@ export function describeProgram(program: Program, config: AutomlZeroConfig): str
   return `${part('setup', 'Setup')} | ${part('predict', 'Predict')} | ${part('learn', 'Learn')}`;
 }
 
+/** The program for reports: its live instructions by component (dead code, which cannot change an output, left out). */
+export function renderProgram(program: Program, config: AutomlZeroConfig): string {
+  const live = pruneDeadCode(program, config.space.memory);
+  const counts = COMPONENTS.map((c) => `${c} ${live[c].length}/${program[c].length}`).join(', ');
+  return `<pre class="program">${escapeXml(printProgram(live))}</pre><small>live instructions: ${counts}</small>`;
+}
+
 export function createAutomlZeroDomain(options: Record<string, unknown>): Domain<AutomlZeroCandidate> {
   const config = parseOptions(options);
   const tasks = generateTasks(config.tasks, config.F);
@@ -188,6 +196,7 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
       return { fitness, metrics: { minTaskFitness: Math.min(...taskFitnesses), liveInstructions: entry.liveInstructions } };
     },
     describe: (candidate) => describeProgram(programOf(candidate), config),
+    render: (candidate) => renderProgram(programOf(candidate), config),
     finalEvaluate: config.finalTasks.length === 0 ? undefined : (candidate) => {
       // Made on first use: worker threads never need them.
       finalTasks ??= generateTasks(config.finalTasks, config.F);

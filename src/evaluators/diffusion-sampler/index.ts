@@ -21,6 +21,7 @@ import { buildModel } from './models.js';
 import { parseOptions, type SamplerDomainOptions } from './options.js';
 import { createProbe, probeKey } from './probe.js';
 import { mutateCandidate, randomCandidate } from './search-space.js';
+import { renderSchedule } from './render-schedule.js';
 
 /** Probe semantics version: bump when the probe, its inputs or the solvers' arithmetic change. */
 export const DOMAIN_VERSION = '1';
@@ -78,6 +79,7 @@ const factory: DomainFactory<SamplerCandidate> = (raw) => {
       return evaluateSampler(c, ready, options);
     },
     describe: (c) => describeCandidate(c, range),
+    render: (c) => renderSchedule(c, range),
     validate,
     parse: (text) => parseJsonCandidate(text, '{"solver":"euler","schedule":{"kind":"edm","rho":7},"steps":10}', validate),
     normalize: (c) => normalizeCandidate(c, range),

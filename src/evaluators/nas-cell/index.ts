@@ -10,6 +10,7 @@ import { describeCell, validateCell, type Cell } from './cell.js';
 import { forwardProbe, forwardProbeKey } from './forward-probe.js';
 import { loadMnistSplits } from './mnist-data.js';
 import { parseNasCellOptions, type NasCellOptions } from './options.js';
+import { renderCell } from './render-cell.js';
 import { mutateCell, randomCell } from './sampling.js';
 import { shortTrainProbe, shortTrainProbeKey } from './short-train-probe.js';
 import { structuralHash } from './structural-hash.js';
@@ -100,6 +101,7 @@ export async function createNasCellDomain(raw: Record<string, unknown> = {}): Pr
       };
     },
     describe: describeCell,
+    render: renderCell,
     validate: check,
     parse(text) {
       let parsed: unknown;

@@ -1,0 +1,2 @@
+/** esbuild bundles imported stylesheets into dashboard.css next to dashboard.js. */
+declare module '*.css';
