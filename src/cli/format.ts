@@ -34,6 +34,7 @@ export function formatSummary(s: RunSummary, outDir?: string): string {
     if (other && other.fullHits + other.inFlightJoins > 0) {
       lines.push(`  earlier runs   ${integer(other.fullHits)} full hits on their entries, ${integer(other.inFlightJoins)} joins on their evaluations: cost saved from earlier runs ${other.costSaved.toFixed(2)}`);
     }
+    if (c.verified) lines.push(`  verified       ${integer(c.verified)} full hits evaluated anyway: ${integer(c.falseMerges ?? 0)} false merges (a stored fitness another function had)`);
     if (c.store) lines.push(`  cache store    ${c.store.kind === 'memory' ? 'memory (this run only)' : c.store.location}, namespace ${c.store.namespace}`);
   } else {
     lines.push(`  cost           ${s.evaluationCost.toFixed(2)} paid`);

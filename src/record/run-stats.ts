@@ -75,7 +75,7 @@ export function computeRunStats(events: readonly SearchEvent[], topClasses = 5):
     row.count++;
     row.cost += e.cost;
     evaluationCost += e.cost;
-    if (e.evalMs !== null) evaluations++;
+    if (e.evalMs !== null && e.verified === undefined) evaluations++;
     if (e.fitness !== null && (bestFitness === null || e.fitness > bestFitness)) bestFitness = e.fitness;
     lastSettledAt = Math.max(lastSettledAt, e.settledAt);
     if (e.hash !== null) {

@@ -13,6 +13,9 @@ export interface CacheSummary {
   forgotten: number;
   /** Where the entries lived: 'memory' or 'sqlite' (a file shared by runs), its location and the namespace (evaluation fingerprint). */
   store?: { kind: 'memory' | 'sqlite' | 'redis'; location: string; namespace: string };
+  /** Full hits evaluated anyway (cache.verifyProbability) and those that disagreed with the stored fitness. */
+  verified?: number;
+  falseMerges?: number;
   /** The part of the hits, joins and saved cost owed to entries and evaluations of other (earlier or concurrent) runs. */
   fromOtherRuns?: { fullHits: number; inFlightJoins: number; costSaved: number };
 }
