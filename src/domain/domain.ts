@@ -1,9 +1,10 @@
 /**
  * The contract between the engine and a search domain.
  *
- * A domain knows its candidates (plain JSON-serializable objects), how to
- * sample and mutate them, how to probe them cheaply and deterministically, and
- * how to evaluate them expensively. It knows nothing about caches, workers or
+ * A domain knows its candidates (plain JSON-serializable objects, or objects
+ * whose toJSON gives one: that form is what workers receive and runs record),
+ * how to sample and mutate them, how to probe them cheaply and
+ * deterministically, and how to evaluate them expensively. It knows nothing about caches, workers or
  * searchers: the engine moves candidates between those layers.
  */
 import type { Rng } from '../random/rng.js';
