@@ -8,7 +8,7 @@
  *    the cache on Redis, vs the same two runs apart (each its own memory cache):
  *    evaluations paid, hits and joins across runs.
  *
- *   npm run build && node dist/bench/scaleout/queue-scaling.js [--max-workers 16] [--sharing-only]
+ *   npm run build && node dist/bench/scaleout/queue-scaling.js [--max-workers 16] [--sharing-only | --overhead-only [--overhead-eval-ms 200]]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -25,7 +25,10 @@ import { fmt } from '../core/timing.js';
 
 const EVAL_MS = 200;
 const EVALS_PER_WORKER = 20;
+/** The evaluation timed by the overhead rounds: 0 keeps every process busy; 200 lets them sleep between jobs. */
+const OVERHEAD_EVAL_MS = Number(process.argv[process.argv.indexOf('--overhead-eval-ms') + 1] ?? 0) || 0;
 const only = process.argv.includes('--sharing-only');
+const overheadOnly = process.argv.includes('--overhead-only');
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
@@ -87,7 +90,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 /** Dispatch-to-landed minus the evaluation's own time, one evaluation at a time. */
 async function overheadRound(evaluator: Evaluator, n: number, into: number[]): Promise<void> {
-  const domain = { spec: domainPath('trivial-domain'), options: { evalMs: 0, mode: 'sleep' } };
+  const domain = { spec: domainPath('trivial-domain'), options: { evalMs: OVERHEAD_EVAL_MS, mode: 'sleep' } };
   for (let i = 0; i < n; i++) {
     const sent = performance.now();
     const outcome = await evaluator.evaluate({ domain, candidate: i, seed: i }, 60_000);
@@ -115,7 +118,7 @@ async function overhead(url: string, rounds: number, perRound: number): Promise<
     const sorted = [...list].sort((a, b) => a - b);
     result[`${name}_p50_ms`] = percentile(sorted, 0.5);
     result[`${name}_p99_ms`] = percentile(sorted, 0.99);
-    console.log(`overhead ${name.padEnd(7)}: p50 ${fmt(percentile(sorted, 0.5), 2)} ms, p99 ${fmt(percentile(sorted, 0.99), 2)} ms (${sorted.length} evaluations)`);
+    console.log(`overhead ${name.padEnd(7)} (evaluation ${OVERHEAD_EVAL_MS} ms): p50 ${fmt(percentile(sorted, 0.5), 2)} ms, p99 ${fmt(percentile(sorted, 0.99), 2)} ms (${sorted.length} evaluations)`);
   }
   return result;
 }
@@ -166,13 +169,14 @@ console.log(`scale-out benchmark: node ${process.version}, ${availableParallelis
 const redis = await startRedis();
 try {
   const results = {
-    scaling: only ? [] : await scaling(redis.url, [1, 2, 4, 8, 16].filter((n) => n <= maxWorkers)),
-    overhead: only ? {} : await overhead(redis.url, 5, 100),
-    sharing: await sharing(redis.url),
+    scaling: only || overheadOnly ? [] : await scaling(redis.url, [1, 2, 4, 8, 16].filter((n) => n <= maxWorkers)),
+    overhead: only ? {} : await overhead(redis.url, overheadOnly ? 2 : 5, overheadOnly ? 20 : 100),
+    sharing: overheadOnly ? {} : await sharing(redis.url),
   };
   mkdirSync('.bench-out', { recursive: true });
-  writeFileSync('.bench-out/scaleout.json', JSON.stringify(results, null, 2) + '\n');
-  console.log('\nwritten to .bench-out/scaleout.json');
+  const file = `.bench-out/scaleout${only ? '-sharing' : overheadOnly ? `-overhead-${OVERHEAD_EVAL_MS}ms` : ''}.json`;
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nwritten to ${file}`);
 } finally {
   // Also after a failure: no worker process may outlive the benchmark.
   await Promise.all(started.map((w) => w.kill9()));

@@ -1,9 +1,10 @@
 /** `deja cache`: shows and tidies the persistent cache file. */
 import { existsSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { defaultCachePath } from '../cache/cache-location.js';
 import { cacheInfo, clearAll, clearDomain, pruneOlderThan } from '../cache/cache-admin.js';
 import { CliError } from './cli-error.js';
+import { cacheVerifyCommand } from './cache-verify-command.js';
 import { integer, table, truncate } from './format.js';
 
 export interface CacheCommandOptions {
@@ -74,7 +75,12 @@ export function cacheClearCommand(options: CacheCommandOptions & { domain?: stri
   process.stdout.write(`removed ${integer(removed)} entries${options.domain !== undefined ? ` of domain ${options.domain}` : ''}; ${path} is now ${humanBytes(cacheInfo(path).bytes)}\n`);
 }
 
-/** `deja cache [info|prune|clear]`. */
+function positiveCount(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`--max expects a whole number from 1 in decimal digits, got "${value}"`);
+  return Number(value);
+}
+
+/** `deja cache [info|prune|clear|verify]`. */
 export function registerCacheCommand(program: Command): void {
   const cache = program
     .command('cache')
@@ -99,4 +105,11 @@ export function registerCacheCommand(program: Command): void {
     .option('--all', 'every entry')
     .addOption(dbOption())
     .action(cacheClearCommand);
+  cache
+    .command('verify')
+    .description('evaluate a sample of a run\'s full hits again and count false merges (cached fitness of another function)')
+    .argument('<dir>', 'a folder written by deja run (recorded with candidates)')
+    .option('--max <n>', 'full hits to evaluate again', positiveCount, 50)
+    .option('--json', 'print JSON')
+    .action(cacheVerifyCommand);
 }

@@ -1,8 +1,10 @@
 /** The `deja` command line: a thin layer over the library. */
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_DOMAINS } from '../domain/builtin.js';
 import { reportFailure } from './exit-codes.js';
 import { registerCacheCommand } from './cache-command.js';
+import { DEFAULT_MAX_FAILED_SHARE } from './failed-share.js';
 import { hashCommand } from './hash-command.js';
 import { reportCommand } from './report-command.js';
 import { resumeCommand } from './resume-command.js';
@@ -35,10 +37,32 @@ export interface CommandOutcome {
   exitCode: number;
 }
 
+function share(flag: string) {
+  return (value: string): number => {
+    const x = Number(value);
+    if (value.trim() === '' || !(x >= 0 && x <= 1)) throw new InvalidArgumentError(`${flag} expects a fraction from 0 to 1, got "${value}"`);
+    return x;
+  };
+}
+
+/** The package's own version, read from package.json (dist/src/cli/ is three levels below it). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** Worker threads inherit the environment, so domains there see --verbose too. */
+function setVerbose(options: { verbose?: boolean }): void {
+  if (options.verbose) process.env.DEJA_VERBOSE = '1';
+}
+
+const failedShareOption = () =>
+  new Option('--max-failed-share <fraction>', 'warn and exit 4 when more than this share of the evaluations failed').argParser(share('--max-failed-share')).default(DEFAULT_MAX_FAILED_SHARE);
+const verboseOption = () => new Option('--verbose', 'details from domains (e.g. why each TensorFlow.js backend was skipped)');
+
 export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command {
   const program = new Command('deja')
     .description('Evolutionary AutoML search with unified functional hashing: never pay twice for the same function.')
-    .version('0.1.0')
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`deja: ${text.replace(/^error: /, '')}`) });
 
@@ -60,7 +84,10 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command
     .option('--redis <url>', 'send evaluations to `deja worker`s through this Redis; --workers is then how many are in flight')
     .option('--queue <name>', 'evaluation queue on --redis', DEFAULT_QUEUE)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend for domains that train networks (sets domainOptions.backend)').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
+    .addOption(failedShareOption())
+    .addOption(verboseOption())
     .action(async (file: string, options) => {
+      setVerbose(options);
       outcome.exitCode = await runCommand(file, options);
     });
 
@@ -77,7 +104,10 @@ export function buildProgram(outcome: CommandOutcome = { exitCode: 0 }): Command
     .option('--json', 'print the summary as JSON')
     .option('--repair', 'drop corrupt lines in the middle of events.jsonl (their events are lost) instead of refusing')
     .option('--trust-domain', 'run the domain module named in the folder\'s config.json (a run folder is data, not a program)')
+    .addOption(failedShareOption())
+    .addOption(verboseOption())
     .action(async (dir: string, options) => {
+      setVerbose(options);
       outcome.exitCode = await resumeCommand(dir, options);
     });
 

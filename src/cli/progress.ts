@@ -23,19 +23,16 @@ export function budgetFraction(p: ProgressSnapshot, budget: Budget, maxProposals
   return Math.min(1, Math.max(...parts));
 }
 
-export function createProgressLine(budget: Budget, maxProposals: number): ProgressLine {
-  const bar = new cliProgress.SingleBar(
-    {
-      format: '{bar} {percentage}% | evals {evaluations} ({rate}/s) | proposals {proposals} | best {best} | hit rate {hitRate} | {elapsed}s',
-      barsize: 20,
-      stream: process.stderr,
-      noTTYOutput: true,
-      notTTYSchedule: 5000,
-      hideCursor: false,
-      clearOnComplete: false,
-    },
+/** One look for every progress bar of the CLI (run, resume, space). */
+function progressBar(format: string): cliProgress.SingleBar {
+  return new cliProgress.SingleBar(
+    { format, barsize: 20, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000, hideCursor: false, clearOnComplete: false },
     cliProgress.Presets.shades_classic,
   );
+}
+
+export function createProgressLine(budget: Budget, maxProposals: number): ProgressLine {
+  const bar = progressBar('{bar} {percentage}% | evals {evaluations} ({rate}/s) | proposals {proposals} | best {best} | hit rate {hitRate} | {elapsed}s');
   const payload = (p: ProgressSnapshot) => ({
     evaluations: p.evaluations,
     rate: p.evaluationsPerSecond.toFixed(1),
@@ -48,5 +45,32 @@ export function createProgressLine(budget: Budget, maxProposals: number): Progre
   return {
     update: (p) => bar.update(Math.round(1000 * budgetFraction(p, budget, maxProposals)), payload(p)),
     stop: () => bar.stop(),
+  };
+}
+
+export interface PhaseProgress {
+  update(p: { phase: string; done: number; total: number }): void;
+  stop(): void;
+}
+
+/**
+ * Progress of work done in phases (`deja space`): the bar and ETA of a phase
+ * whose size is known; a phase of unknown size shows its count only.
+ */
+export function createPhaseProgress(): PhaseProgress {
+  let bar: cliProgress.SingleBar | undefined;
+  let phase = '';
+  return {
+    update(p) {
+      const known = Number.isFinite(p.total);
+      if (p.phase !== phase) {
+        bar?.stop();
+        phase = p.phase;
+        bar = progressBar(known ? `{bar} {percentage}% | ${phase} {value}/{total} | ETA {eta_formatted} | {duration_formatted}` : `${phase}: {value} so far | {duration_formatted}`);
+        bar.start(known ? p.total : 0, 0);
+      }
+      bar!.update(p.done);
+    },
+    stop: () => bar?.stop(),
   };
 }

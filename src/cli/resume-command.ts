@@ -26,7 +26,7 @@ interface RecordedConfig extends Record<string, unknown> {
   cacheRecord?: { runUid?: string };
 }
 
-export interface ResumeCommandOptions extends Pick<RunCommandOptions, 'workers' | 'batchSize' | 'maxEvals' | 'progress' | 'json' | 'redis' | 'queue' | 'cacheStore' | 'cacheDb'> {
+export interface ResumeCommandOptions extends Pick<RunCommandOptions, 'workers' | 'batchSize' | 'maxEvals' | 'progress' | 'json' | 'maxFailedShare' | 'redis' | 'queue' | 'cacheStore' | 'cacheDb'> {
   /** Drop corrupt lines in the middle of events.jsonl instead of refusing. */
   repair?: boolean;
   /** Run the domain module named in config.json (a run folder is data, not a program). */

@@ -13,6 +13,7 @@ import type { Evaluator } from '../workers/evaluator.js';
 import { QueueEvaluator } from '../workers/queue-evaluator.js';
 import { CliError } from './cli-error.js';
 import { EXIT, SIGNAL_EXIT } from './exit-codes.js';
+import { createFailureLog, failedShareWarning } from './failed-share.js';
 import { formatSummary } from './format.js';
 import { createProgressLine } from './progress.js';
 
@@ -27,6 +28,9 @@ export interface RunCommandOptions {
   json?: boolean;
   force?: boolean;
   backend?: string;
+  /** Exit 4 (after a loud warning) when more than this share of evaluations failed. */
+  maxFailedShare: number;
+  verbose?: boolean;
   cacheStore?: string;
   cacheDb?: string;
   /** Send evaluations to `deja worker`s through this Redis (redis:// or rediss:// URL), and share the cache there. */
@@ -98,9 +102,10 @@ function stopOnSignals(controller: AbortController): { detach: () => void; recei
 
 /**
  * Runs (or resumes) a resolved search with the progress line, signal handling and the
- * printed summary; returns the exit code (0, or 128 + the signal that interrupted it).
+ * printed summary; returns the exit code: 0, 128 + the signal that interrupted it, or 4
+ * when more than --max-failed-share of the evaluations failed.
  */
-export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'force' | 'redis' | 'queue'>, restored?: RestoredRun, cacheRunUid?: string): Promise<number> {
+export async function executeRun(resolved: ResolvedSearch, outDir: string, options: Pick<RunCommandOptions, 'progress' | 'json' | 'force' | 'maxFailedShare' | 'redis' | 'queue'>, restored?: RestoredRun, cacheRunUid?: string): Promise<number> {
   const { experiment, domain, mantissaBits } = resolved;
   const evaluator = await remoteEvaluator(options);
   const defaultStore = options.redis ?? defaultStoreKind();
@@ -116,15 +121,19 @@ export async function executeRun(resolved: ResolvedSearch, outDir: string, optio
   const signals = stopOnSignals(controller);
   const progress = options.progress ? createProgressLine(experiment.budget, resolved.maxProposals) : undefined;
   try {
+    const failures = createFailureLog();
     // The command line keeps the cache between runs unless told otherwise (--cache-store memory);
     // with --redis, in that Redis, shared by every run that uses it.
     const summary = await runResolvedSearch(resolved, {
-      outDir, signal: controller.signal, onProgress: progress?.update, restored, replace: options.force, evaluator, defaultCacheStore: defaultStore, cacheRunUid,
+      outDir, signal: controller.signal, onProgress: progress?.update, onEvent: failures.onEvent, restored, replace: options.force, evaluator, defaultCacheStore: defaultStore, cacheRunUid,
     });
     progress?.stop();
     process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary, outDir) + '\n');
+    const warning = failedShareWarning(summary, options.maxFailedShare, failures.describe());
+    if (warning) process.stderr.write(`${warning}\n`);
     const signal = signals.received();
-    return signal === null ? EXIT.ok : SIGNAL_EXIT[signal];
+    if (signal !== null) return SIGNAL_EXIT[signal];
+    return warning ? EXIT.tooManyFailures : EXIT.ok;
   } finally {
     progress?.stop();
     signals.detach();

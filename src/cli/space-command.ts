@@ -1,5 +1,6 @@
 /** `deja space <domain>`: enumerate a finite search space and count its structural and functional classes. */
 import { CliError } from './cli-error.js';
+import { createPhaseProgress } from './progress.js';
 
 export interface SpaceCommandOptions {
   maxVertices: number;
@@ -13,17 +14,12 @@ export async function spaceCommand(domain: string, options: SpaceCommandOptions)
   if (domain !== 'nas-cell') throw new CliError(`space: only the nas-cell space can be enumerated (got "${domain}")`);
   if (options.maxVertices < 2 || options.maxVertices > 7) throw new CliError('--max-vertices: expected 2 to 7 (NAS-Bench-101 cells have at most 7 vertices)');
   const { enumerateSpace, formatSpaceEnumeration } = await import('../evaluators/nas-cell/space-enumeration.js');
-  let lastReport = 0;
-  const result = await enumerateSpace({
-    maxVertices: options.maxVertices,
-    functional: options.functional,
-    mantissaBits: options.mantissaBits,
-    maxExamples: 8,
-    onProgress: ({ phase, done, total }) => {
-      if (!options.progress || Date.now() - lastReport < 1000) return;
-      lastReport = Date.now();
-      process.stderr.write(`deja: ${phase} ${done.toLocaleString('en-US')}${Number.isFinite(total) ? ` / ${total.toLocaleString('en-US')}` : ''}\n`);
-    },
-  });
+  const progress = options.progress ? createPhaseProgress() : undefined;
+  let result: Awaited<ReturnType<typeof enumerateSpace>>;
+  try {
+    result = await enumerateSpace({ maxVertices: options.maxVertices, functional: options.functional, mantissaBits: options.mantissaBits, maxExamples: 8, onProgress: progress?.update });
+  } finally {
+    progress?.stop();
+  }
   process.stdout.write((options.json ? JSON.stringify(result, null, 2) : formatSpaceEnumeration(result, options.mantissaBits)) + '\n');
 }

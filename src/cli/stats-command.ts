@@ -2,12 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEventLog } from '../record/event-log.js';
 import { describeBadLines } from '../record/repair-log.js';
-import { RunStatsAccumulator } from '../record/run-stats.js';
+import { RunStatsAccumulator, type RunStats } from '../record/run-stats.js';
 import type { RunSummary } from '../record/summary.js';
 import { candidateViewer } from '../report/candidate-view.js';
 import { RunFolder } from '../report/run-folder.js';
 import { CliError } from './cli-error.js';
-import { fixed, integer, percent, table, truncate } from './format.js';
+import { cost, fixed, integer, percent, table, truncate } from './format.js';
 
 export interface StatsCommandOptions {
   json?: boolean;
@@ -45,27 +45,44 @@ export async function statsCommand(dir: string, options: StatsCommandOptions): P
     process.stdout.write(JSON.stringify({ ...stats, summary: summary ?? null, series: folder.series() }, null, 2) + '\n');
     return;
   }
-  const view = await candidateViewer(dir, options.trustDomain === true, (line) => process.stderr.write(`deja: ${line}\n`));
-  const describe = (candidate: unknown) => view(candidate).text;
   const lines: string[] = [];
+  const unit = summary?.costUnit ?? 's';
   lines.push(summary
     ? `${summary.name} (${summary.domain}), seed ${summary.seed}, cache ${summary.cache.enabled ? 'on' : 'off'}, stopped by ${summary.stopReason} after ${summary.wallSeconds.toFixed(1)} s`
     : `${dir}: no summary.json (the run did not finish); statistics from events.jsonl`);
   lines.push('');
-  lines.push(table(['outcome', 'proposals', 'share', 'eval cost'], stats.outcomes.map((r) => [r.outcome, integer(r.count), percent(r.share), r.cost.toFixed(2)])));
+  lines.push(table(['outcome', 'proposals', 'share', 'eval cost'], stats.outcomes.map((r) => [r.outcome, integer(r.count), percent(r.share), cost(r.cost, unit)])));
   lines.push('');
   lines.push(`proposals ${integer(stats.proposals)}, evaluations ${integer(stats.evaluations)}, failed ${integer(stats.failed)}, hit rate ${percent(stats.hitRate)}, distinct hashes ${integer(stats.distinctHashes)}, best fitness ${fixed(stats.bestFitness)}`);
-  if (summary?.cache.enabled) lines.push(`cache size ${integer(summary.cache.size)}, cost saved ${summary.cache.costSaved.toFixed(2)} (evaluation cost paid ${summary.evaluationCost.toFixed(2)})`);
+  if (summary?.cache.enabled) lines.push(`cache size ${integer(summary.cache.size)}, cost saved ${cost(summary.cache.costSaved, unit)} (evaluation cost paid ${cost(summary.evaluationCost, unit)})`);
   if (summary?.cache.store) lines.push(`cache store ${summary.cache.store.kind} ${summary.cache.store.location}, namespace ${summary.cache.store.namespace}`);
   const other = stats.fromOtherRuns;
   if (other.fullHits + other.inFlightJoins > 0) {
-    lines.push(`from earlier runs: ${integer(other.fullHits)} full hits, ${integer(other.inFlightJoins)} joins on other runs' evaluations; cost saved from earlier runs ${other.costSaved.toFixed(2)}`);
+    lines.push(`from earlier runs: ${integer(other.fullHits)} full hits, ${integer(other.inFlightJoins)} joins on other runs' evaluations; cost saved from earlier runs ${cost(other.costSaved, unit)}`);
   }
-  if (stats.largestClasses.length > 0) {
-    lines.push('', `largest equivalence classes (proposals sharing one functional hash):`);
-    lines.push(table(['hash', 'proposals', 'distinct', 'fitness', 'members'], stats.largestClasses.map((c) => [
-      c.hash, integer(c.proposals), integer(c.distinct), fixed(c.fitness, 4), truncate(c.members.map(describe).join('  |  '), 100),
-    ])));
-  }
+  lines.push('', ...(await classLines(dir, stats, options.trustDomain === true)));
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** The largest equivalence classes, or why there are none to show. */
+async function classLines(dir: string, stats: RunStats, trustDomain: boolean): Promise<string[]> {
+  if (stats.proposals === 0) return ['no proposals recorded yet, so no equivalence classes'];
+  if (stats.distinctHashes === 0) return ['no equivalence classes: the run was made with the cache off (--no-cache or cache.enabled: false), so no candidate was hashed'];
+  const title = 'largest equivalence classes (proposals sharing one functional hash):';
+  const recorded = stats.largestClasses.some((c) => c.members.length > 0);
+  if (!recorded) {
+    return [
+      title,
+      table(['hash', 'proposals', 'fitness'], stats.largestClasses.map((c) => [c.hash, integer(c.proposals), fixed(c.fitness, 4)])),
+      'members not shown: the run was recorded without candidates (record.candidates: false), so events.jsonl holds hashes only',
+    ];
+  }
+  const view = await candidateViewer(dir, trustDomain, (line) => process.stderr.write(`deja: ${line}\n`));
+  const describe = (candidate: unknown) => view(candidate).text;
+  return [
+    title,
+    table(['hash', 'proposals', 'distinct', 'fitness', 'members'], stats.largestClasses.map((c) => [
+      c.hash, integer(c.proposals), integer(c.distinct), fixed(c.fitness, 4), truncate(c.members.map(describe).join('  |  '), 100),
+    ])),
+  ];
 }

@@ -1,8 +1,9 @@
 /**
  * The built-in domains, loaded lazily so that a symbolic search never pays
- * for importing TensorFlow.js.
+ * for importing TensorFlow.js (nor needs it installed).
  */
 import type { Domain, DomainFactory } from './domain.js';
+import { requirePackages, TFJS_PACKAGES } from './optional-packages.js';
 
 export interface BuiltinDomain {
   name: string;
@@ -19,7 +20,10 @@ export const BUILTIN_DOMAINS: readonly BuiltinDomain[] = [
   {
     name: 'nas-cell',
     description: 'NAS-Bench-101 cells trained on real MNIST digits with TensorFlow.js; forward-probe or short-train functional hash.',
-    load: () => import('../evaluators/nas-cell/index.js'),
+    load: () => {
+      requirePackages([...TFJS_PACKAGES, 'mnist'], 'the nas-cell domain');
+      return import('../evaluators/nas-cell/index.js');
+    },
   },
   {
     name: 'diffusion-sampler',

@@ -1,9 +1,10 @@
 /**
  * The contract between the engine and a search domain.
  *
- * A domain knows its candidates (plain JSON-serializable objects), how to
- * sample and mutate them, how to probe them cheaply and deterministically, and
- * how to evaluate them expensively. It knows nothing about caches, workers or
+ * A domain knows its candidates (plain JSON-serializable objects, or objects
+ * whose toJSON gives one: that form is what workers receive and runs record),
+ * how to sample and mutate them, how to probe them cheaply and
+ * deterministically, and how to evaluate them expensively. It knows nothing about caches, workers or
  * searchers: the engine moves candidates between those layers.
  */
 import type { Rng } from '../random/rng.js';
@@ -15,7 +16,7 @@ export interface EvalResult {
   fitness: number;
   /** Anything worth recording next to the fitness (test accuracy, fitted constants, ...). */
   metrics?: Record<string, MetricValue>;
-  /** Cost in the domain's own unit (e.g. simulated training seconds). Defaults to wall seconds. */
+  /** Cost in the domain's `costUnit` (e.g. simulated training seconds). Defaults to the evaluation's wall seconds. */
   cost?: number;
 }
 
@@ -42,6 +43,8 @@ export interface Domain<C = unknown> {
   probeKey?: string;
   /** Mantissa bits this domain's probe outputs need by default (engine default 24). */
   mantissaBits?: number;
+  /** Unit of `EvalResult.cost` when the domain reports its own (e.g. "GPU h"); default "s", wall seconds. */
+  costUnit?: string;
   /**
    * Plain data naming everything in `options` (the experiment's domainOptions)
    * that changes a fitness: the target and data, a training setup; not what
@@ -119,6 +122,9 @@ export function defineDomain<C>(domain: Domain<C>): Domain<C> {
   }
   if (domain.mantissaBits !== undefined && !(Number.isInteger(domain.mantissaBits) && domain.mantissaBits >= 0 && domain.mantissaBits <= 52)) {
     throw new DomainInputError(`domain "${domain.name}": mantissaBits: expected an integer from 0 to 52`);
+  }
+  if (domain.costUnit !== undefined && !(typeof domain.costUnit === 'string' && domain.costUnit.length > 0 && domain.costUnit.length <= 16)) {
+    throw new DomainInputError(`domain "${domain.name}": costUnit: expected a short unit such as "s" or "GPU h"`);
   }
   return domain;
 }

@@ -69,6 +69,8 @@ export const RecordSchema = z.strictObject({
 });
 
 export const ExperimentSchema = z.strictObject({
+  /** The JSON Schema an editor checks the file against (schema/experiment.schema.json); ignored here. */
+  $schema: z.string().optional(),
   name: z.string().min(1).default('experiment'),
   description: z.string().optional(),
   domain: z.string().min(1),

@@ -32,8 +32,17 @@ export function checkMantissaBits(bits: number): void {
  */
 export function quantizeInto(values: ArrayLike<number>, mantissaBits: number, out: Float64Array): Uint32Array {
   checkMantissaBits(mantissaBits);
-  const n = values.length;
   const words = new Uint32Array(out.buffer, out.byteOffset, out.length * 2);
+  quantizeWords(values, mantissaBits, out, words);
+  return words.subarray(0, 2 * values.length);
+}
+
+/**
+ * quantizeInto without allocating: `words` is the 32-bit view of `out` (same
+ * memory). For a hasher that keeps both views across calls.
+ */
+export function quantizeWords(values: ArrayLike<number>, mantissaBits: number, out: Float64Array, words: Uint32Array): void {
+  const n = values.length;
   const dropped = 52 - mantissaBits;
   // Masks for the low word (bits 0-31 of the mantissa) and the high word (bits 32-51),
   // and half a unit of the last kept bit, added before masking to round to nearest.
@@ -60,7 +69,6 @@ export function quantizeInto(values: ArrayLike<number>, mantissaBits: number, ou
       words[hi] = ((words[hi] + (low > 0xffffffff ? 1 : 0) + highHalf) & highMask) >>> 0;
     }
   }
-  return words.subarray(0, 2 * n);
 }
 
 /** Convenience form that allocates: the quantized values as float64. */

@@ -62,15 +62,21 @@ export function createRng(seed: number | string, ...labels: Array<number | strin
 }
 
 export function rngFromState(initial: readonly [number, number, number, number]): Rng {
-  let [a, b, c, d] = initial;
+  // The state lives in an Int32Array, not in closure variables: a 32-bit word that is no
+  // small integer would be boxed into a new heap number on every draw (garbage per draw).
+  // Every operation below is taken modulo 2^32, so results equal the plain-variable form's.
+  const s = Int32Array.from(initial);
   let spareNormal: number | undefined;
   const nextU32 = (): number => {
+    const a = s[0];
+    const b = s[1];
+    const c = s[2];
+    const d = s[3];
     const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
+    s[3] = (d + 1) | 0;
+    s[0] = b ^ (b >>> 9);
+    s[1] = (c + (c << 3)) | 0;
+    s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
     return t >>> 0;
   };
   // Discard the first outputs: sfc32 mixes poorly for a few rounds after seeding.
@@ -96,7 +102,7 @@ export function rngFromState(initial: readonly [number, number, number, number])
     bernoulli: (p) => nextU32() / 4294967296 < p,
     pick: (items) => items[Math.floor((nextU32() / 4294967296) * items.length)],
     fork: (label) => createRng(nextU32(), label),
-    state: () => [a, b, c, d],
+    state: () => [s[0], s[1], s[2], s[3]],
   };
   return rng;
 }

@@ -27,6 +27,13 @@ export interface SearchEvent<C = unknown> {
   fromOtherRun?: true;
   /** With `fromOtherRun`: the stored mean cost the hit or join did not pay (this run's log cannot recompute it). */
   savedCost?: number;
+  /**
+   * A full hit sampled for verification (cache.verifyProbability): its own evaluation's fitness
+   * (or failure) and whether it agreed with the stored one within the domain's tolerance. On a
+   * false merge, `mergedWith` is the proposal of this run whose evaluation made the entry.
+   */
+  verified?: { fitness: number | null; agreed: boolean; error?: string };
+  mergedWith?: number;
   /** A full hit after which the forgetful cache dropped the key (so a resume drops it too). */
   forgotten?: boolean;
   /** A failed evaluation: what the cache answered before it ran (a resume counts that lookup). */

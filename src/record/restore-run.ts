@@ -19,6 +19,8 @@ export interface RestoredRun {
   elapsedSeconds: number;
   cacheEntries: Map<string, CacheEntry>;
   cacheCounters: FecCounters;
+  verifications: number;
+  falseMerges: number;
   /** Hits and joins owed to other runs' entries (events marked `fromOtherRun`). */
   otherRunCounters: OtherRunCounters;
   /** Every successfully settled proposal, in settling order. */
@@ -54,7 +56,7 @@ type Kept = Individual<unknown> & { order: number };
 export class RunRestorer {
   private readonly counters: FecCounters = { misses: 0, partialHits: 0, fullHits: 0, inFlightJoins: 0, failures: 0, forgotten: 0, costSaved: 0 };
   private readonly run: RestoredRun = {
-    nextId: 0, evaluations: 0, failed: 0, evaluationCost: 0, probeMs: 0, elapsedSeconds: 0,
+    nextId: 0, evaluations: 0, failed: 0, evaluationCost: 0, probeMs: 0, elapsedSeconds: 0, verifications: 0, falseMerges: 0,
     cacheEntries: new Map(), cacheCounters: this.counters, otherRunCounters: { fullHits: 0, inFlightJoins: 0, costSaved: 0 }, individuals: [], best: null,
   };
   private readonly costOf = new Map<number, number>();
@@ -81,7 +83,10 @@ export class RunRestorer {
     run.evaluationCost += e.cost;
     run.probeMs += e.probeMs;
     run.elapsedSeconds = Math.max(run.elapsedSeconds, e.settledAt);
-    if (e.evalMs !== null) {
+    if (e.verified) {
+      run.verifications++;
+      if (!e.verified.agreed && e.verified.fitness !== null) run.falseMerges++;
+    } else if (e.evalMs !== null) {
       run.evaluations++;
       this.costOf.set(e.id, e.cost);
     }

@@ -101,7 +101,7 @@ export class RunStatsAccumulator {
     row.count++;
     row.cost += e.cost;
     this.evaluationCost += e.cost;
-    if (e.evalMs !== null) this.evaluations++;
+    if (e.evalMs !== null && e.verified === undefined) this.evaluations++;
     // A join of an evaluation that failed is recorded as failed, but it was a join: it cost no evaluation.
     if (e.outcome === 'failed' && e.joined !== undefined) this.failedJoins++;
     if (e.fitness !== null && (this.bestFitness === null || e.fitness > this.bestFitness)) this.bestFitness = e.fitness;

@@ -13,6 +13,9 @@ export interface CacheSummary {
   forgotten: number;
   /** Where the entries lived: 'memory' or 'sqlite' (a file shared by runs), its location and the namespace (evaluation fingerprint). */
   store?: { kind: 'memory' | 'sqlite' | 'redis'; location: string; namespace: string };
+  /** Full hits evaluated anyway (cache.verifyProbability) and those that disagreed with the stored fitness. */
+  verified?: number;
+  falseMerges?: number;
   /** The part of the hits, joins and saved cost owed to entries and evaluations of other (earlier or concurrent) runs. */
   fromOtherRuns?: { fullHits: number; inFlightJoins: number; costSaved: number };
 }
@@ -41,8 +44,10 @@ export interface RunSummary<C = unknown> {
   proposals: number;
   failed: number;
   cache: CacheSummary;
-  /** Summed cost of the evaluations run, in the domain's unit. */
+  /** Summed cost of the evaluations run, in `costUnit`. */
   evaluationCost: number;
+  /** The domain's cost unit: "s" (wall seconds) unless the domain reports its own. */
+  costUnit: string;
   best: BestSummary<C> | null;
   wallSeconds: number;
   evaluationsPerSecond: number;

@@ -8,9 +8,10 @@ import { deriveSeed } from '../random/rng.js';
 import type { DomainRef, EvaluationOutcome } from '../workers/evaluation-task.js';
 import type { Evaluator } from '../workers/evaluator.js';
 import type { LandingQueue } from './landing-queue.js';
-import type { Pending } from './pending.js';
+import type { Pending, VerifiedHit } from './pending.js';
 import type { RunState } from './run-state.js';
-import type { Settler } from './settle.js';
+import type { SettleDetails, Settler } from './settle.js';
+import type { Verifier } from './verify-stage.js';
 
 export interface EvaluationSetup {
   domainRef: DomainRef;
@@ -34,19 +35,24 @@ export class EvaluationStage {
     private readonly queue: LandingQueue,
     private readonly fec: FunctionalEquivalenceCache<Pending> | null,
     private readonly settler: Settler,
+    private readonly verifier: Verifier,
   ) {}
 
   dispatch(p: Pending): void {
     this.state.inFlight++;
-    this.state.dispatched++;
+    // A verification is not part of the search's evaluation budget (it is counted on its own).
+    if (p.verify) this.state.verifications++;
+    else this.state.dispatched++;
     const seed = deriveSeed(this.setup.seed, 'evaluate', p.id);
-    const key = this.setup.keyPrefix !== undefined && p.hash !== null ? `${this.setup.keyPrefix}/${p.hash}` : undefined;
+    // A verification must run the candidate itself, never be answered by the named work of its hash.
+    const key = this.setup.keyPrefix !== undefined && p.hash !== null && !p.verify ? `${this.setup.keyPrefix}/${p.hash}` : undefined;
     this.queue.add(p, this.evaluator.evaluate({ domain: this.setup.domainRef, candidate: p.candidate, seed, key }, this.setup.timeoutMs));
   }
 
   private landOutcome(p: Pending, outcome: EvaluationOutcome): void {
     this.state.inFlight--;
-    if (outcome.ok) this.landSuccess(p, outcome);
+    if (p.verify) this.landVerification(p, p.verify, outcome);
+    else if (outcome.ok) this.landSuccess(p, outcome);
     else this.landFailure(p, outcome);
   }
 
@@ -56,9 +62,28 @@ export class EvaluationStage {
     let fitness = outcome.fitness;
     let waiters: Pending[] = [];
     if (this.fec && p.hash !== null) ({ entry: { fitness }, waiters } = this.fec.complete(p.hash, outcome.fitness, cost));
+    if (p.hash !== null) this.verifier.remember(p.hash, p.id);
     this.settler.settle(p, p.lookup, fitness, { cost, evalMs: outcome.wallMs, metrics: outcome.metrics });
     this.state.joinsWaiting -= waiters.length;
     for (const w of waiters) this.settler.settle(w, 'in-flight-join', fitness, { cost: 0, evalMs: null, joined: p.id, metrics: outcome.metrics });
+  }
+
+  /** A verified full hit settles with the stored fitness (what the searcher would have seen), plus the comparison. */
+  private landVerification(p: Pending, v: VerifiedHit, outcome: EvaluationOutcome): void {
+    const cost = outcome.ok ? outcome.cost ?? outcome.wallMs / 1000 : outcome.wallMs / 1000;
+    this.state.evaluationCost += cost;
+    const details: SettleDetails = { cost, evalMs: outcome.wallMs, forgotten: v.forgotten };
+    if (v.fromOtherRun) Object.assign(details, { fromOtherRun: true, savedCost: v.savedCost });
+    if (!outcome.ok) details.verified = { fitness: null, agreed: false, error: `${outcome.kind}: ${outcome.error}` };
+    else {
+      const agreed = this.verifier.agrees(v.stored, outcome.fitness);
+      details.verified = { fitness: outcome.fitness, agreed };
+      if (!agreed) {
+        this.state.falseMerges++;
+        if (v.madeBy !== null) details.mergedWith = v.madeBy;
+      }
+    }
+    this.settler.settle(p, 'full-hit', v.stored, details);
   }
 
   private landFailure(p: Pending, outcome: Extract<EvaluationOutcome, { ok: false }>): void {

@@ -11,4 +11,16 @@ export interface Pending {
   lookup: CacheOutcome;
   probeMs: number;
   proposedAt: number;
+  /** A full hit sampled for verification: evaluated anyway, then compared with the stored fitness. */
+  verify?: VerifiedHit;
+}
+
+export interface VerifiedHit {
+  stored: number;
+  /** The forgetful cache dropped the key after this hit (recorded so a resume drops it too). */
+  forgotten: boolean;
+  fromOtherRun?: true;
+  savedCost?: number;
+  /** The proposal of this run whose evaluation made the entry (unknown when another run made it). */
+  madeBy: number | null;
 }

@@ -29,6 +29,11 @@ export abstract class PopulationSearcher<C> implements Searcher<C> {
   /** Adds a successfully evaluated individual, dropping whoever leaves the population. */
   protected abstract insert(individual: Individual<C>): void;
 
+  /** The population's fitness values in a packed array, when a subclass keeps one (faster tournaments). */
+  protected fitnesses(): ArrayLike<number> | undefined {
+    return undefined;
+  }
+
   propose(): Proposal<C> {
     const outstanding = this.proposed - this.observed;
     this.proposed++;
@@ -38,7 +43,7 @@ export abstract class PopulationSearcher<C> implements Searcher<C> {
     if (members.length + outstanding < this.settings.populationSize || members.length === 0) {
       return { candidate: randomValid(this.space, this.rng, this.settings.maxMutationTries), parentId: null };
     }
-    const parent = tournamentSelect(members, this.settings.tournamentSize, this.rng);
+    const parent = tournamentSelect(members, this.settings.tournamentSize, this.rng, this.fitnesses());
     return { candidate: mutateUntilValid(this.space, parent.candidate, this.rng, this.settings.maxMutationTries), parentId: parent.id };
   }
 

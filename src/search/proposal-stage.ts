@@ -13,6 +13,7 @@ import type { Pending } from './pending.js';
 import type { RunState } from './run-state.js';
 import type { Searcher } from './searcher.js';
 import type { SettleDetails, Settler } from './settle.js';
+import type { Verifier } from './verify-stage.js';
 
 /** The cache and the hash function for its keys; null when the cache is off. */
 export interface CacheStage {
@@ -28,6 +29,7 @@ export class ProposalStage {
     private readonly cache: CacheStage | null,
     private readonly evaluation: EvaluationStage,
     private readonly settler: Settler,
+    private readonly verifier: Verifier,
     /** Probe a sample of candidates twice (cache.recheckProbes). */
     private readonly recheckProbes = true,
   ) {}
@@ -94,11 +96,19 @@ export class ProposalStage {
   act(p: Pending, found: Lookup): void {
     p.lookup = found.outcome === 'pending' ? 'miss' : found.outcome;
     if (found.outcome === 'full-hit') {
+      if (this.verifier.sample()) return this.verify(p, found);
       const details: SettleDetails = { cost: 0, evalMs: null, forgotten: found.forgotten };
       if (found.fromOtherRun) Object.assign(details, { fromOtherRun: true, savedCost: found.entry.meanCost });
       this.settler.settle(p, 'full-hit', found.entry.fitness, details);
     } else if (found.outcome === 'in-flight-join') this.state.joinsWaiting++;
     else this.evaluation.dispatch(p);
+  }
+
+  /** A sampled full hit: evaluated anyway, settled when its evaluation lands (evaluation-stage). */
+  private verify(p: Pending, hit: Extract<Lookup, { outcome: 'full-hit' }>): void {
+    p.verify = { stored: hit.entry.fitness, forgotten: hit.forgotten, madeBy: this.verifier.madeByOf(p.hash!) };
+    if (hit.fromOtherRun) Object.assign(p.verify, { fromOtherRun: true, savedCost: hit.entry.meanCost });
+    this.evaluation.dispatch(p);
   }
 
   /**

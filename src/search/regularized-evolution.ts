@@ -10,13 +10,23 @@ export type { EvolutionSettings } from './population-searcher.js';
 
 export class RegularizedEvolution<C> extends PopulationSearcher<C> {
   private readonly members: Individual<C>[] = [];
+  /** members[i].fitness at i. */
+  private readonly fitness: number[] = [];
 
   population(): readonly Individual<C>[] {
     return this.members;
   }
 
+  protected override fitnesses(): ArrayLike<number> {
+    return this.fitness;
+  }
+
   protected insert(individual: Individual<C>): void {
     this.members.push(individual);
-    if (this.members.length > this.settings.populationSize) this.members.shift();
+    this.fitness.push(individual.fitness);
+    if (this.members.length > this.settings.populationSize) {
+      this.members.shift();
+      this.fitness.shift();
+    }
   }
 }

@@ -7,6 +7,7 @@ import { DEFAULT_MANTISSA_BITS } from '../hash/quantize.js';
 import type { DomainRef } from '../workers/evaluation-task.js';
 
 /** An experiment, where `domain` may also be a domain object (evaluated inline only). */
+// biome-ignore lint/suspicious/noExplicitAny: Domain<C> is invariant in C, so only any accepts a domain of every candidate type
 export type SearchConfig = Omit<ExperimentInput, 'domain'> & { domain: string | Domain<any> };
 
 export interface ResolvedSearch {

@@ -27,8 +27,9 @@ import { ProposalStage } from './proposal-stage.js';
 import { resolveSearch, type ResolvedSearch, type SearchConfig } from './resolve-search.js';
 import { RunState } from './run-state.js';
 import { runLoop } from './search-loop.js';
-import { Settler, type ProgressSnapshot, type SettleListeners } from './settle.js';
+import { Settler, type SettleListeners } from './settle.js';
 import { summarize } from './summarize.js';
+import { DEFAULT_FITNESS_TOLERANCE, Verifier } from './verify-stage.js';
 
 export { resolveSearch, type ResolvedSearch, type SearchConfig } from './resolve-search.js';
 export type { ProgressSnapshot } from './settle.js';
@@ -126,8 +127,9 @@ async function runWithCache(resolved: ResolvedSearch, options: RunOptions, resto
     timeoutMs: experiment.evalTimeoutSeconds * 1000,
     keyPrefix: cache && experiment.cache.maxEvalsPerHash === 1 ? cache.record.namespace : undefined,
   };
-  const evaluation = new EvaluationStage(setup, state, evaluator, queue, cache?.fec ?? null, settler);
-  const proposals = new ProposalStage(state, searcher, domain, cache, evaluation, settler, experiment.cache.recheckProbes);
+  const verifier = new Verifier(experiment.cache.verifyProbability, domain.fitnessTolerance ?? DEFAULT_FITNESS_TOLERANCE, createRng(experiment.seed, 'verify', restored?.nextId ?? 0));
+  const evaluation = new EvaluationStage(setup, state, evaluator, queue, cache?.fec ?? null, settler, verifier);
+  const proposals = new ProposalStage(state, searcher, domain, cache, evaluation, settler, verifier, experiment.cache.recheckProbes);
 
   const onAbort = () => evaluator.cancelAll();
   options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -25,6 +25,9 @@ export class RunState {
   joinsWaiting = 0;
   evaluationCost: number;
   probeMs: number;
+  /** Full hits evaluated anyway (cache.verifyProbability), and those whose evaluation disagreed with the entry. */
+  verifications: number;
+  falseMerges: number;
   best: BestSoFar | null;
   targetReached: boolean;
   private readonly started = performance.now();
@@ -41,6 +44,8 @@ export class RunState {
     this.failed = restored?.failed ?? 0;
     this.evaluationCost = restored?.evaluationCost ?? 0;
     this.probeMs = restored?.probeMs ?? 0;
+    this.verifications = restored?.verifications ?? 0;
+    this.falseMerges = restored?.falseMerges ?? 0;
     this.elapsedBefore = restored?.elapsedSeconds ?? 0;
     this.best = restored?.best ?? null;
     this.targetReached = this.best !== null && budget.targetFitness !== undefined && this.best.fitness >= budget.targetFitness;

@@ -31,6 +31,8 @@ export interface SettleDetails {
   /** A hit or join on another run's work, and the cost it saved. */
   fromOtherRun?: true;
   savedCost?: number;
+  verified?: SearchEvent['verified'];
+  mergedWith?: number;
   /** A full hit after which the forgetful cache dropped the key. */
   forgotten?: boolean;
   /** A failed evaluation: what the cache answered before it ran. */
@@ -66,6 +68,8 @@ export class Settler {
     };
     if (details.joined !== undefined) event.joined = details.joined;
     if (details.forgotten) event.forgotten = true;
+    if (details.verified !== undefined) event.verified = details.verified;
+    if (details.mergedWith !== undefined) event.mergedWith = details.mergedWith;
     if (details.fromOtherRun) {
       event.fromOtherRun = true;
       event.savedCost = details.savedCost;

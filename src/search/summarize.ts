@@ -27,7 +27,7 @@ export interface CacheReport {
   record: CacheRecord;
 }
 
-function cacheSummary(enabled: boolean, report: CacheReport | null, dispatched: number): CacheSummary {
+function cacheSummary(enabled: boolean, report: CacheReport | null, dispatched: number, verification: { verified: number; falseMerges: number }): CacheSummary {
   const counters = report?.counters;
   const summary: CacheSummary = {
     enabled,
@@ -44,6 +44,7 @@ function cacheSummary(enabled: boolean, report: CacheReport | null, dispatched: 
     summary.store = { kind: report.record.store, location: report.record.location, namespace: report.record.namespace };
     summary.fromOtherRuns = report.otherRuns;
   }
+  if (verification.verified > 0) Object.assign(summary, verification);
   return summary;
 }
 
@@ -64,8 +65,9 @@ export async function summarize(
     evaluations: state.dispatched,
     proposals: state.proposals,
     failed: state.failed,
-    cache: cacheSummary(experiment.cache.enabled, cache, state.dispatched),
+    cache: cacheSummary(experiment.cache.enabled, cache, state.dispatched, { verified: state.verifications, falseMerges: state.falseMerges }),
     evaluationCost: state.evaluationCost,
+    costUnit: domain.costUnit ?? 's',
     best: best && {
       id: best.id,
       fitness: best.fitness,

@@ -5,25 +5,37 @@ import type { Individual } from './searcher.js';
  * Tournament selection: the fittest of `size` individuals drawn without
  * replacement (with replacement only when the population is smaller).
  * Ties go to the earliest drawn, which keeps the choice a pure function of the rng.
+ * `fitness`, when given, holds population[i].fitness at i: a packed array of
+ * numbers is read without touching each individual (cache misses on large populations).
  */
-export function tournamentSelect<C>(population: readonly Individual<C>[], size: number, rng: Rng): Individual<C> {
+export function tournamentSelect<C>(population: readonly Individual<C>[], size: number, rng: Rng, fitness?: ArrayLike<number>): Individual<C> {
   const n = population.length;
   if (n === 0) throw new Error('tournament on an empty population');
+  const fitnessAt = (i: number): number => (fitness === undefined ? population[i].fitness : fitness[i]);
+  let best = -1;
+  let bestFitness = 0;
   if (size >= n) {
-    let best = population[0];
-    for (const ind of population) if (ind.fitness > best.fitness) best = ind;
-    return best;
+    for (let i = 0; i < n; i++) {
+      const f = fitnessAt(i);
+      if (best < 0 || f > bestFitness) {
+        best = i;
+        bestFitness = f;
+      }
+    }
+    return population[best];
   }
   // Floyd's algorithm: `size` distinct indices in O(size) draws. Tournaments are small:
   // a linear scan of an array beats a Set here (no hashing, one small allocation).
   const chosen: number[] = [];
-  let best: Individual<C> | undefined;
   for (let j = n - size; j < n; j++) {
     const t = rng.int(j + 1);
     const index = chosen.includes(t) ? j : t;
     chosen.push(index);
-    const ind = population[index];
-    if (!best || ind.fitness > best.fitness) best = ind;
+    const f = fitnessAt(index);
+    if (best < 0 || f > bestFitness) {
+      best = index;
+      bestFitness = f;
+    }
   }
-  return best!;
+  return population[best];
 }

@@ -37,6 +37,16 @@ export interface EvaluationBatch {
   progress: Int32Array;
 }
 
+/**
+ * A candidate as it crosses into a worker: its JSON form when it has one. A
+ * domain may keep richer objects in the main thread (a parsed program, say)
+ * and give them a toJSON; structured cloning would drop their methods.
+ */
+export function wireForm(candidate: unknown): unknown {
+  const toJSON = (candidate as { toJSON?: unknown } | null)?.toJSON;
+  return typeof toJSON === 'function' ? toJSON.call(candidate) : candidate;
+}
+
 export type FailureKind = 'error' | 'timeout' | 'crash' | 'invalid-fitness' | 'cancelled';
 
 export type EvaluationOutcome =

@@ -9,7 +9,7 @@
  * item fails alone: the others of its batch are sent again.
  */
 import { Piscina } from 'piscina';
-import { errorMessage, type EvaluationBatch, type EvaluationOutcome, type EvaluationTask } from './evaluation-task.js';
+import { errorMessage, wireForm, type EvaluationBatch, type EvaluationOutcome, type EvaluationTask } from './evaluation-task.js';
 import type { Evaluator } from './evaluator.js';
 
 /** Longest a task may wait for a (re)started worker to load its domain before it counts as hung. */
@@ -44,6 +44,8 @@ export class WorkerPool implements Evaluator {
   }
 
   evaluate(task: EvaluationTask, timeoutMs: number): Promise<EvaluationOutcome> {
+    const candidate = wireForm(task.candidate);
+    if (candidate !== task.candidate) task = { ...task, candidate };
     if (this.batchSize <= 1) return this.evaluateOne(task, timeoutMs);
     return new Promise((resolve) => {
       this.held.push({ task, timeoutMs, resolve });

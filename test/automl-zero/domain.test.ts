@@ -7,6 +7,8 @@ import { pruneDeadCode } from '../../src/evaluators/automl-zero/liveness.js';
 import { applyMutation, initialProgram, MUTATION_TYPES } from '../../src/evaluators/automl-zero/search-space.js';
 import { parseOptions } from '../../src/evaluators/automl-zero/options.js';
 import { parseProgram, printProgram } from '../../src/evaluators/automl-zero/text.js';
+import { runSearch } from '../../src/search/run-search.js';
+import { wireForm } from '../../src/workers/evaluation-task.js';
 import { GD } from './programs.js';
 
 const ctx = (seed = 1) => ({ seed, rng: createRng(seed), signal: new AbortController().signal });
@@ -178,4 +180,41 @@ test('finalEvaluate scores on unseen tasks (100 x 1000 examples by default); fin
   const constant = domain.parse!('def Setup():\ndef Predict():\n  s1 = 0.5\ndef Learn():');
   assert.notEqual((await domain.finalEvaluate!(constant)).fitness, (await domain.evaluate(constant, ctx())).fitness);
   assert.equal((await factory({ finalTasks: [] })).finalEvaluate, undefined);
+});
+
+test('made candidates print only when read, and travel and record as {"program": text}', async () => {
+  const domain = await factory({});
+  const rng = createRng(3);
+  let c = domain.random(rng);
+  const chain = [c];
+  for (let i = 0; i < 50; i++) chain.push((c = domain.mutate(c, rng)));
+  for (const [i, x] of chain.entries()) {
+    // Read some parents first, so children print both from a printed parent and from scratch.
+    if (i % 3 !== 0) continue;
+    const text = x.program;
+    assert.equal(text, printProgram(parseProgram(text)));
+    assert.deepEqual(JSON.parse(JSON.stringify(x)), { program: text });
+    assert.deepEqual(structuredClone(wireForm(x)), { program: text });
+  }
+  for (const x of chain) assert.equal(x.program, printProgram(parseProgram(x.program)));
+  assert.deepEqual(wireForm({ program: 'def Setup():' }), { program: 'def Setup():' }); // plain data as is
+});
+
+test('a search with a worker thread evaluates made candidates like inline', async () => {
+  const run = (workers: number) =>
+    runSearch({
+      domain: 'automl-zero',
+      search: { algorithm: 'regularized-evolution', populationSize: 300, tournamentSize: 5 },
+      budget: { maxProposals: 300 },
+      cache: { enabled: false },
+      workers,
+      batchSize: 300,
+      seed: 4,
+    });
+  const [inline, threaded] = [await run(0), await run(1)];
+  assert.equal(threaded.failed, 0);
+  assert.equal(threaded.evaluations, 300);
+  // Every proposal fills the population (random samples), so both runs evaluate the same candidates.
+  assert.equal(threaded.best!.fitness, inline.best!.fitness);
+  assert.equal((threaded.best!.candidate as { program: string }).program, (inline.best!.candidate as { program: string }).program);
 });

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../src/random/rng.js';
 import factory from '../../src/evaluators/automl-zero/index.js';
-import { Float64Slab } from '../../src/evaluators/automl-zero/float-slab.js';
+import { ProbeRing } from '../../src/evaluators/automl-zero/probe-ring.js';
 import { OPS } from '../../src/evaluators/automl-zero/ops.js';
 import { ProgramCache } from '../../src/evaluators/automl-zero/program-cache.js';
 import { programKey, samePrograms, type Program } from '../../src/evaluators/automl-zero/program.js';
@@ -69,15 +69,20 @@ test('children printed incrementally read exactly as printed from scratch, over 
   }
 });
 
-test('Float64Slab hands out zeroed, disjoint arrays', () => {
-  const slab = new Float64Slab(64);
-  const arrays = Array.from({ length: 20 }, (_, i) => slab.take(10 + (i % 3)));
-  arrays.forEach((a, i) => {
-    assert.ok(a.every((x) => x === 0));
-    a.fill(i + 1);
+test('ProbeRing hands out disjoint slots and reuses the oldest once full', () => {
+  const ring = new ProbeRing(10, 7, 3);
+  const tickets = Array.from({ length: 7 }, () => ring.take());
+  tickets.forEach((t, i) => ring.view(t).fill(i + 1));
+  tickets.forEach((t, i) => {
+    assert.ok(ring.holds(t));
+    assert.equal(ring.view(t).length, 10);
+    assert.ok(ring.view(t).every((x) => x === i + 1), `slot ${i} was overwritten`);
   });
-  arrays.forEach((a, i) => assert.ok(a.every((x) => x === i + 1), `array ${i} was overwritten`));
-  assert.equal(slab.take(100).length, 100); // larger than a chunk: an array of its own
+  assert.equal(ring.holds(-1), false);
+  const next = ring.take(); // the eighth takes the first one's slot
+  assert.equal(ring.holds(tickets[0]), false);
+  assert.ok(ring.holds(tickets[1]) && ring.holds(next));
+  assert.equal(ring.view(next), ring.view(tickets[0])); // same memory, same view object
 });
 
 test('the memo shares one runnable entry between programs that differ only in dead code, and only between them', () => {

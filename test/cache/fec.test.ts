@@ -95,7 +95,12 @@ describe('functional equivalence cache', () => {
   it('rejects impossible settings with the field name', () => {
     assert.throws(() => new FunctionalEquivalenceCache({ capacity: 0, maxEvalsPerHash: 1, forgetProbability: 0 }), /cache\.capacity/);
     assert.throws(() => new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 0, forgetProbability: 0 }), /cache\.maxEvalsPerHash/);
-    assert.throws(() => new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 1, forgetProbability: 2 }), /cache\.forgetProbability/);
+    // With an rng, so only the range check can object (the rng check names the field too).
+    for (const forgetProbability of [2, 1.0001, -0.1, Number.NaN]) {
+      assert.throws(() => new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 1, forgetProbability, rng: createRng(1) }), /cache\.forgetProbability: expected a number from 0 to 1/);
+    }
+    for (const forgetProbability of [0, 1]) new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 1, forgetProbability, rng: createRng(1) });
+    new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 1, forgetProbability: 0 }); // no rng needed without forgetting
     assert.throws(() => new FunctionalEquivalenceCache({ capacity: 1, maxEvalsPerHash: 1, forgetProbability: 0.5 }), /rng/);
   });
 

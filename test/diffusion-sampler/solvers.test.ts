@@ -6,6 +6,7 @@ import { rmse } from '../../src/evaluators/diffusion-sampler/metrics.js';
 import { solveReference } from '../../src/evaluators/diffusion-sampler/reference.js';
 import { nfe, runSampler } from '../../src/evaluators/diffusion-sampler/sampler.js';
 import { randomCandidate } from '../../src/evaluators/diffusion-sampler/search-space.js';
+import { dpmSolverPP2M } from '../../src/evaluators/diffusion-sampler/solvers/dpm-solver-pp.js';
 import { lagrangeIntegralWeights } from '../../src/evaluators/diffusion-sampler/solvers/polynomial.js';
 import type { Denoiser } from '../../src/evaluators/diffusion-sampler/solvers/types.js';
 import { createRng } from '../../src/random/rng.js';
@@ -76,6 +77,24 @@ describe('diffusion-sampler solver identities', () => {
       assert.ok(worst < 1e-12, `max relative difference ${worst}`);
     });
   }
+
+  it('DPM-Solver++(2M) on a non-uniform grid follows Lu et al. (2022), Algorithm 2, with r = h_prev / h', () => {
+    // On smooth grids the step ratio tends to 1, so convergence orders cannot see a wrong ratio:
+    // two steps of very different lengths (h0 = ln(10/3), h1 = ln 6) with a closed-form denoiser can.
+    const gaussian: Denoiser = (x, sigma) => x.map((v) => v / (1 + sigma * sigma));
+    const [s0, s1, s2] = [10, 3, 0.5];
+    const x0 = 1.7;
+    const d0 = x0 / (1 + s0 * s0);
+    const x1 = (s1 / s0) * x0 - Math.expm1(-Math.log(s0 / s1)) * d0; // the first step is order 1
+    const d1 = x1 / (1 + s1 * s1);
+    const r = Math.log(s0 / s1) / Math.log(s1 / s2);
+    const x2 = (s2 / s1) * x1 - Math.expm1(-Math.log(s1 / s2)) * ((1 + 1 / (2 * r)) * d1 - (1 / (2 * r)) * d0);
+    const got = dpmSolverPP2M(Float64Array.of(s0, s1, s2), Float64Array.of(x0), gaussian, 2, false)[0];
+    assert.ok(Math.abs(got - x2) < 1e-14, `${got} vs ${x2}`);
+    // The same steps with order 1 (Euler in lambda) land elsewhere: the test can tell them apart.
+    const euler = dpmSolverPP2M(Float64Array.of(s0, s1, s2), Float64Array.of(x0), gaussian, 1, false)[0];
+    assert.ok(Math.abs(euler - x2) > 1e-3, `${euler} vs ${x2}`);
+  });
 
   it('rhoAB weights are the exact integrals of the Lagrange basis', () => {
     // two nodes at 0 and -1, integrate from 0 to 0.5: AB2 with step ratio 1/2

@@ -10,19 +10,35 @@ test('reproduces the published NAS-Bench-101 hash of the README cell', () => {
   assert.equal(structuralHash(README_CELL), '28cfc7874f6d200472e1a9dcd8650aa0');
 });
 
-test('isomorphic relabellings hash alike, an op change does not', () => {
+/** Whether vertex v lies on a path from the input to the output (computed here, apart from the hash's own pruning). */
+function onInputOutputPath(matrix: number[][], v: number): boolean {
+  const n = matrix.length;
+  const reach = (from: number, step: (u: number) => number[]): Set<number> => {
+    const seen = new Set([from]);
+    for (const stack = [from]; stack.length > 0; ) for (const w of step(stack.pop()!)) if (!seen.has(w)) seen.add(w), stack.push(w);
+    return seen;
+  };
+  const succ = (u: number) => matrix[u].flatMap((x, w) => (x ? [w] : []));
+  const pred = (u: number) => matrix.flatMap((row, w) => (row[u] ? [w] : []));
+  return reach(0, succ).has(v) && reach(n - 1, pred).has(v);
+}
+
+test('isomorphic relabellings hash alike; an op change changes the hash exactly when its vertex is live', () => {
   const rng = createRng(2);
-  for (let i = 0; i < 50; i++) {
+  const seen = { pruned: 0, live: 0 };
+  for (let i = 0; i < 100; i++) {
     const cell = randomCell(rng);
     const h = structuralHash(cell);
     assert.equal(structuralHash(randomIsomorph(cell, rng)), h);
     const changed = { matrix: cell.matrix, ops: cell.ops.slice() };
-    const v = 1 + rng.int(5);
+    const v = 1 + rng.int(cell.ops.length - 2);
     changed.ops[v] = changed.ops[v] === 'maxpool3x3' ? 'conv3x3-bn-relu' : 'maxpool3x3';
-    // Only a pruned vertex's op can change without changing the hash.
-    const pruned = structuralHash(changed) === h;
-    if (pruned) assert.equal(structuralHash({ matrix: cell.matrix, ops: cell.ops.map((op, k) => (k === v ? 'conv1x1-bn-relu' : op)) }), h);
+    const live = onInputOutputPath(cell.matrix, v);
+    assert.equal(structuralHash(changed) !== h, live, `vertex ${v} of ${JSON.stringify(cell)}`);
+    seen[live ? 'live' : 'pruned']++;
   }
+  // Both branches must occur, or the loop above checks only one of them.
+  assert.ok(seen.pruned >= 20 && seen.live >= 20, JSON.stringify(seen));
 });
 
 test('pruned vertices do not change the hash', () => {

@@ -33,6 +33,7 @@ const FIELD_BAD_VALUES: Array<[string[], unknown[]]> = [
   [['name'], ['', 7, null]],
   [['domain'], ['', 'no-such-domain', 12, ['symbolic']]],
   [['domainOptions'], ['symbolic', [1], { feynman: 'Z' }, { maxDepth: 1e9 }]],
+  // biome-ignore lint/correctness/noPrecisionLoss: 1e400 is meant to overflow to Infinity
   [['search', 'populationSize'], [0, -3, 1.5, '10', 1e400]],
   [['search', 'tournamentSize'], [0, 'ten']],
   [['search', 'algorithm'], ['hill-climbing', 3]],

@@ -112,3 +112,38 @@ describe('evaluation fingerprint', () => {
     assert.notEqual(await key(createDiffusionDomain({ model: 'grid' }), {}), ds);
   });
 });
+
+describe('cache verification', () => {
+  it('evaluates sampled full hits anyway: none disagree where the probe is exact', async () => {
+    const { events, summary } = await collect(config('memory', { cache: { store: 'memory', verifyProbability: 1 } }));
+    const verified = events.filter((e) => e.verified);
+    assert.ok(verified.length > 0 && verified.length === summary.cache.fullHits);
+    assert.ok(verified.every((e) => e.verified!.agreed && e.outcome === 'full-hit' && e.evalMs !== null));
+    assert.equal(summary.cache.verified, verified.length);
+    assert.equal(summary.cache.falseMerges, 0);
+    assert.equal(summary.evaluations, 25, 'verifications are not part of the evaluation budget');
+  });
+
+  it('counts false merges where a weak probe merges different functions, naming both candidates', async () => {
+    // A probe that sees only x mod 3, while the fitness depends on x itself.
+    const domain = {
+      name: 'weak-probe', version: '1', description: 'a probe too weak for its fitness',
+      random: (rng: { int: (n: number) => number }) => ({ x: rng.int(30) }),
+      mutate: (c: { x: number }, rng: { int: (n: number) => number }) => ({ x: (c.x + 1 + rng.int(4)) % 30 }),
+      probe: (c: { x: number }) => [c.x % 3],
+      evaluate: (c: { x: number }) => ({ fitness: c.x }),
+      describe: (c: { x: number }) => `x=${c.x}`,
+    };
+    const { events, summary } = await collect({ ...config('memory'), domain, domainOptions: {}, cache: { verifyProbability: 0.5 } });
+    const merges = events.filter((e) => e.verified && !e.verified.agreed);
+    assert.ok(merges.length > 0);
+    assert.equal(summary.cache.falseMerges, merges.length);
+    const byId = new Map(events.map((e) => [e.id, e]));
+    for (const e of merges) {
+      const maker = byId.get(e.mergedWith!)!;
+      assert.equal(maker.hash, e.hash);
+      assert.notDeepEqual(maker.candidate, e.candidate);
+      assert.equal(e.fitness, maker.fitness, 'the searcher still saw the stored fitness');
+    }
+  });
+});

@@ -9,7 +9,8 @@ import { createRng } from '../../random/rng.js';
 import type { OpRng, TaskRunner } from './compile.js';
 import type { Task } from './tasks.js';
 
-const NO_RNG: OpRng = {
+/** For programs without random ops: nothing draws from it (creating a seeded generator per evaluation would cost more). */
+export const NO_RNG: OpRng = {
   uniform: () => {
     throw new Error('automl-zero: random op run without a generator');
   },
@@ -63,7 +64,8 @@ export function probeOnTasks(
   usesRandom = true,
   out = new Float64Array(probeLength(tasks, probe)),
 ): Float64Array {
-  out.fill(NaN);
+  // A plain loop: TypedArray.prototype.fill is a call into the runtime, slow on this hot path.
+  for (let k = 0; k < out.length; k++) out[k] = NaN;
   let offset = 0;
   for (const t of tasks) {
     const nTrain = Math.min(probe.trainExamples, t.nTrain);

@@ -12,8 +12,9 @@ import { DomainInputError, defineDomain, type Domain, type DomainFactory } from 
 import { escapeXml } from '../../domain/markup.js';
 import { createRng, type Rng } from '../../random/rng.js';
 import { ProgramCache, type ExecutorKind, type RunnableProgram } from './program-cache.js';
-import { evaluateOnTasks, probeLength, probeOnTasks } from './execute.js';
+import { NO_RNG, evaluateOnTasks, probeLength, probeOnTasks } from './execute.js';
 import { pruneDeadCode } from './liveness.js';
+import { ProbeRing } from './probe-ring.js';
 import { OPS } from './ops.js';
 import { evaluationKeyOf, parseOptions, probeKeyOf, type AutomlZeroConfig } from './options.js';
 import { COMPONENTS, slotCount, type AutomlZeroCandidate, type Program } from './program.js';
@@ -23,12 +24,46 @@ import { parseProgram, printIncrementally, printInstruction, printProgram, type 
 
 export type { AutomlZeroCandidate } from './program.js';
 
-/** What the domain remembers about a candidate it made. */
-interface Made {
-  program: Program;
-  /** Its text in parts (for candidates made here): children print only what they change. */
-  printed?: PrintedProgram;
-  runnable?: RunnableProgram;
+/** Programs (parsed, runnable) and probe outputs each memo keeps. */
+const MEMO_CAPACITY = 20000;
+
+/**
+ * A candidate made here (random, mutate): the structured program itself, with
+ * its text printed only when something reads `program` (a recorded event, a
+ * worker message, a file), so the search's hot path never prints. Once probed
+ * it also carries its runnable entry. Its JSON form is `{"program": text}`,
+ * like any other candidate's.
+ */
+class MadeCandidate implements AutomlZeroCandidate {
+  runnable: RunnableProgram | undefined = undefined;
+  private printed: PrintedProgram | undefined = undefined;
+
+  constructor(
+    readonly parsed: Program,
+    /** The parent's text in parts, when it had been printed: the child prints only what it changed. */
+    private from: PrintedProgram | undefined,
+  ) {}
+
+  get program(): string {
+    return this.parts().text;
+  }
+
+  parts(): PrintedProgram {
+    if (this.printed === undefined) {
+      this.printed = printIncrementally(this.parsed, this.from);
+      this.from = undefined;
+    }
+    return this.printed;
+  }
+
+  /** What has been printed so far, for a child to start from. */
+  printedParts(): PrintedProgram | undefined {
+    return this.printed;
+  }
+
+  toJSON(): AutomlZeroCandidate {
+    return { program: this.program };
+  }
 }
 
 /** Checks that every slot a program names exists in the configured memory. */
@@ -85,7 +120,7 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
   const config = parseOptions(options);
   const tasks = generateTasks(config.tasks, config.F);
   // Parsed programs are shared read-only: mutation copies what it changes.
-  const parsed = new LRUCache<string, Program>({ max: 20000 });
+  const parsed = new LRUCache<string, Program>({ max: MEMO_CAPACITY });
   const parse = (text: string): Program => {
     let p = parsed.get(text);
     if (p === undefined) {
@@ -95,24 +130,12 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     return p;
   };
   const searchOps = new Set(COMPONENTS.flatMap((c) => config.space.ops[c]));
-  const programs = new ProgramCache({ F: config.F, memory: config.space.memory, unrollMax: config.unrollMax }, 20000, config.wasm, searchOps);
-  // Candidates made here (random, mutate) carry their program, and once probed its
-  // runnable entry, by identity: in the main thread the engine hands the same object to
-  // normalize, validate, probe and evaluate, so the hot path never parses program text.
-  // Other candidates (files, worker copies) go through the text-keyed memo.
-  const made = new WeakMap<AutomlZeroCandidate, Made>();
-  const programOf = (c: AutomlZeroCandidate): Program => made.get(c)?.program ?? parse(c.program);
-  const madeOf = (c: AutomlZeroCandidate): Made => made.get(c) ?? { program: parse(c.program) };
-  const make = (program: Program, parent?: Made): AutomlZeroCandidate => {
-    const printed = printIncrementally(program, parent?.printed);
-    const candidate = { program: printed.text };
-    made.set(candidate, { program, printed });
-    return candidate;
-  };
+  const programs = new ProgramCache({ F: config.F, memory: config.space.memory, unrollMax: config.unrollMax }, MEMO_CAPACITY, config.wasm, searchOps);
+  // Candidates made here carry their program; others (files, worker copies) go through the text-keyed memo.
+  const programOf = (c: AutomlZeroCandidate): Program => (c instanceof MadeCandidate ? c.parsed : parse(c.program));
   const runnableOf = (c: AutomlZeroCandidate): RunnableProgram => {
-    const m = made.get(c);
-    if (m === undefined) return programs.entry(parse(c.program));
-    return (m.runnable ??= programs.entry(m.program));
+    if (!(c instanceof MadeCandidate)) return programs.entry(parse(c.program));
+    return (c.runnable ??= programs.entry(c.parsed));
   };
   let finalTasks: Task[] | undefined;
   // "auto": compile only where one evaluation runs enough examples to pay for generating and warming a function.
@@ -124,14 +147,14 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
   const evaluateWith = executorFor(tasks);
   // The probe runs a few examples per task: compiling never pays there unless forced.
   const probeWith: ExecutorKind = config.executor === 'compiled' ? 'compiled' : 'interpreted';
-  const probeSize = probeLength(tasks, config.probe);
+  const probes = new ProbeRing(probeLength(tasks, config.probe), MEMO_CAPACITY);
 
   const validate = (candidate: unknown): string | null => {
+    // random and mutate only draw addresses within the configured memory (and reading `program` would print it).
+    if (candidate instanceof MadeCandidate) return null;
     if (typeof candidate !== 'object' || candidate === null || typeof (candidate as { program?: unknown }).program !== 'string') {
       return 'program: expected {"program": "<program text>"}';
     }
-    // random and mutate only draw addresses within the configured memory.
-    if (made.has(candidate as AutomlZeroCandidate)) return null;
     let program: Program;
     try {
       program = parse((candidate as AutomlZeroCandidate).program);
@@ -148,26 +171,28 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     probeKey: probeKeyOf(config),
     mantissaBits: 24,
     evaluationKey: () => evaluationKeyOf(options),
-    random: (rng: Rng) => make(initialProgram(config.space, rng)),
+    random: (rng: Rng) => new MadeCandidate(initialProgram(config.space, rng), undefined),
     mutate: (candidate, rng) => {
-      const parent = madeOf(candidate);
-      return make(mutateProgram(config.space, parent.program, rng), parent);
+      if (!(candidate instanceof MadeCandidate)) return new MadeCandidate(mutateProgram(config.space, programOf(candidate), rng), undefined);
+      const parent = candidate.parsed;
+      const child = new MadeCandidate(mutateProgram(config.space, parent, rng), candidate.printedParts());
+      // An unchanged copy (1 - mutateProb of children) runs as its parent: no dead-code pass or memo lookup.
+      const p = child.parsed;
+      if (p.setup === parent.setup && p.predict === parent.predict && p.learn === parent.learn) child.runnable = candidate.runnable;
+      return child;
     },
     probe: (candidate) => {
+      // The output is a ring slot: read by the engine at once (hashed), kept while the ring holds it.
       const entry = runnableOf(candidate);
-      entry.probe ??= probeOnTasks(
-        programs.runner(entry, probeWith),
-        tasks,
-        config.probe,
-        config.maxAbsError,
-        entry.random,
-        programs.probeStorage.take(probeSize),
-      );
-      return entry.probe;
+      if (!probes.holds(entry.probeTicket)) {
+        entry.probeTicket = probes.take();
+        probeOnTasks(programs.runner(entry, probeWith), tasks, config.probe, config.maxAbsError, entry.random, probes.view(entry.probeTicket));
+      }
+      return probes.view(entry.probeTicket);
     },
     evaluate: (candidate, ctx) => {
       const entry = runnableOf(candidate);
-      const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(entry, evaluateWith), tasks, ctx.rng, config.maxAbsError);
+      const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(entry, evaluateWith), tasks, entry.random ? ctx.rng : NO_RNG, config.maxAbsError);
       return { fitness, metrics: { minTaskFitness: Math.min(...taskFitnesses), liveInstructions: entry.liveInstructions } };
     },
     describe: (candidate) => describeProgram(programOf(candidate), config),
@@ -186,8 +211,8 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
       return { program: printProgram(parse(text)) };
     },
     optionsFor: (text) => memoryFor(parse(text), config.space.memory),
-    // Candidates made here are already printed canonically: keep the object (and its identity).
-    normalize: (candidate) => (made.has(candidate) ? candidate : { program: printProgram(parse(candidate.program)) }),
+    // Candidates made here print canonically: keep the object (and its identity).
+    normalize: (candidate) => (candidate instanceof MadeCandidate ? candidate : { program: printProgram(parse(candidate.program)) }),
   });
 }
 

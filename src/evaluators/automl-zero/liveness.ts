@@ -49,49 +49,84 @@ function equal(a: LiveSet, b: LiveSet): boolean {
 }
 
 /**
+ * Per op, for the bitmask pass: the bit of slot 0 of its output and input types
+ * in the live set (-1: no such operand), and its flags. Looked up by op id,
+ * so the pass reads numbers instead of op objects and type letters: it runs
+ * for every child of a search.
+ */
+interface BitTables {
+  out: Int8Array;
+  in1: Int8Array;
+  in2: Int8Array;
+  random: Uint8Array;
+  partial: Uint8Array;
+}
+
+const bitTablesBySize = new WeakMap<MemorySize, BitTables>();
+
+function bitTables(size: MemorySize): BitTables {
+  let t = bitTablesBySize.get(size);
+  if (t !== undefined) return t;
+  const base = (type: SlotType | null): number => (type === null ? -1 : slotIndex(size, type, 0));
+  t = {
+    out: Int8Array.from(OPS, (op) => base(op.out)),
+    in1: Int8Array.from(OPS, (op) => base(op.in1)),
+    in2: Int8Array.from(OPS, (op) => base(op.in2)),
+    random: Uint8Array.from(OPS, (op) => (op.random ? 1 : 0)),
+    partial: Uint8Array.from(OPS, (op) => (op.partialWrite ? 1 : 0)),
+  };
+  bitTablesBySize.set(size, t);
+  return t;
+}
+
+/**
  * Same pass with the live set as the bits of one integer (memories of up to 31
  * slots), allocation-free. With `kept`, the instructions that matter are
  * pushed onto it, last first.
  */
-function backwardBits(size: MemorySize, code: readonly Instruction[], liveOut: number, kept: Instruction[] | null): number {
+function backwardBits(t: BitTables, code: readonly Instruction[], liveOut: number, kept: Instruction[] | null): number {
   let live = liveOut;
   for (let i = code.length - 1; i >= 0; i--) {
     const x = code[i];
-    const op = OPS[x.op];
-    if (op.out === null) continue;
-    const out = 1 << slotIndex(size, op.out, x.out);
-    if ((live & out) === 0 && !op.random) continue;
+    const id = x.op;
+    const o = t.out[id];
+    if (o < 0) continue;
+    const out = 1 << (o + x.out);
+    if ((live & out) === 0 && t.random[id] === 0) continue;
     kept?.push(x);
-    if (!op.partialWrite) live &= ~out;
-    if (op.in1 !== null) live |= 1 << slotIndex(size, op.in1, x.in1);
-    if (op.in2 !== null) live |= 1 << slotIndex(size, op.in2, x.in2);
+    if (t.partial[id] === 0) live &= ~out;
+    const a = t.in1[id];
+    if (a >= 0) live |= 1 << (a + x.in1);
+    const b = t.in2[id];
+    if (b >= 0) live |= 1 << (b + x.in2);
   }
   return live;
 }
 
 /** The live instructions of one component, in order; the component itself when all are live (no copy). */
-function keepBits(size: MemorySize, code: Instruction[], liveOut: number): Instruction[] {
+function keepBits(t: BitTables, code: Instruction[], liveOut: number): Instruction[] {
   const kept: Instruction[] = [];
-  backwardBits(size, code, liveOut, kept);
+  backwardBits(t, code, liveOut, kept);
   return kept.length === code.length ? code : kept.reverse();
 }
 
 function pruneWithBits(program: Program, size: MemorySize): Program {
+  const t = bitTables(size);
   const overwritten = ~((1 << slotIndex(size, 's', LABEL_SCALAR)) | (1 << slotIndex(size, 'v', FEATURES_VECTOR)));
   const prediction = 1 << slotIndex(size, 's', PREDICTION_SCALAR);
   let predictIn = 0;
   let learnIn = 0;
   for (;;) {
-    const nextPredictIn = backwardBits(size, program.predict, prediction | ((learnIn | predictIn) & overwritten), null);
-    const nextLearnIn = backwardBits(size, program.learn, nextPredictIn & overwritten, null);
+    const nextPredictIn = backwardBits(t, program.predict, prediction | ((learnIn | predictIn) & overwritten), null);
+    const nextLearnIn = backwardBits(t, program.learn, nextPredictIn & overwritten, null);
     if ((nextPredictIn | predictIn) === predictIn && (nextLearnIn | learnIn) === learnIn) break;
     predictIn |= nextPredictIn;
     learnIn |= nextLearnIn;
   }
   return {
-    setup: keepBits(size, program.setup, predictIn & overwritten),
-    predict: keepBits(size, program.predict, prediction | ((learnIn | predictIn) & overwritten)),
-    learn: keepBits(size, program.learn, predictIn & overwritten),
+    setup: keepBits(t, program.setup, predictIn & overwritten),
+    predict: keepBits(t, program.predict, prediction | ((learnIn | predictIn) & overwritten)),
+    learn: keepBits(t, program.learn, predictIn & overwritten),
   };
 }
 

@@ -10,6 +10,7 @@
  * when one evaluation runs at least `compileAboveExamples` examples in all,
  * where generating and warming up the function pays for itself.
  */
+import { requirePackages } from '../../domain/optional-packages.js';
 import { z } from 'zod';
 import { DomainInputError } from '../../domain/domain.js';
 import { NO_OP, opByName } from './ops.js';
@@ -140,6 +141,7 @@ export function parseOptions(raw: Record<string, unknown>): AutomlZeroConfig {
       if (t.type === 'projected-binary' && t.digitPairs?.some(([a, b]) => a === b)) {
         throw new DomainInputError(`domainOptions.${field}.${i}.digitPairs: the two digits of a pair must differ`);
       }
+      if (t.type === 'projected-binary') requirePackages(['mnist'], `domainOptions.${field}.${i}: the task type "projected-binary"`);
     }
   }
   return {

@@ -4,7 +4,7 @@
  * function, and its probe output. Keyed by the live code, so programs that
  * differ only in dead code (most children of a mutation that hit dead code,
  * and the children copied unchanged) share one entry and are assembled,
- * compiled and probed once. The key is a structural hash checked by
+ * compiled and probed once (the probe output lives in a ProbeRing). The key is a structural hash checked by
  * comparison, never printed text: printing was a fifth of a search's time.
  *
  * The probe is deterministic, so reusing its output is exact; fitness is never
@@ -12,7 +12,6 @@
  * and off).
  */
 import { LRUCache } from 'lru-cache';
-import { Float64Slab } from './float-slab.js';
 import { compileProgram, type CompileOptions, type TaskRunner } from './compile.js';
 import { Interpreter, type Assembled } from './interpret.js';
 import { pruneDeadCode } from './liveness.js';
@@ -33,8 +32,8 @@ export interface RunnableProgram {
   wasm: boolean;
   /** Filled on first use of the compiled form. */
   compiled?: TaskRunner;
-  /** Filled on first probe; shared read-only. */
-  probe?: Float64Array;
+  /** Ticket of its probe output in the domain's ProbeRing (-1: not probed yet). */
+  probeTicket: number;
 }
 
 export class ProgramCache {
@@ -43,8 +42,6 @@ export class ProgramCache {
   readonly interpreter: Interpreter;
   /** The faster interpreter (programs without random ops, F <= 4), when `useWasm` is on. */
   private readonly wasm: WasmInterpreter | null;
-  /** Storage for probe outputs (see float-slab.ts). */
-  readonly probeStorage = new Float64Slab();
   /** Number of JavaScript functions generated so far (for benchmarks). */
   compiles = 0;
 
@@ -78,7 +75,8 @@ export class ProgramCache {
       liveInstructions,
       random,
       assembled: this.interpreter.assemble(live),
-      wasm: this.wasm !== null && this.wasm.supports(live),
+      wasm: this.wasm?.supports(live) === true,
+      probeTicket: -1,
     };
     if (bucket !== undefined) bucket.push(entry);
     else this.byKey.set(key, [entry]);

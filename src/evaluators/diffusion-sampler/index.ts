@@ -17,7 +17,7 @@ import {
   type SamplerCandidate,
 } from './candidate.js';
 import { evaluateSampler, prepareEvaluation, type EvaluationSetup } from './evaluate.js';
-import { buildModel } from './models.js';
+import { buildModel, requireModelPackages } from './models.js';
 import { parseOptions, type SamplerDomainOptions } from './options.js';
 import { createProbe, probeKey } from './probe.js';
 import { mutateCandidate, randomCandidate } from './search-space.js';
@@ -51,6 +51,7 @@ function targetError(c: SamplerCandidate, options: SamplerDomainOptions): string
 
 const factory: DomainFactory<SamplerCandidate> = (raw) => {
   const options = parseOptions(raw);
+  requireModelPackages(options);
   const space = searchSpace(options);
   const range = space.range;
   const validate = (value: unknown) => validateCandidate(value, range) ?? targetError(value as SamplerCandidate, options);

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { gridMixture, mixtureDenoiser, ringMixture, type GaussianMixture } from './gaussian-mixture.js';
+import { requirePackages, TFJS_PACKAGES } from '../../domain/optional-packages.js';
 import { memoOnDisk } from './disk-memo.js';
 import { fitMnistMixture } from './mnist-mixture.js';
 import { conditionedDenoiser, projectedRing } from './mr-ring.js';
@@ -37,6 +38,12 @@ const json = {
   decode: <T>(b: Buffer) => JSON.parse(b.toString('utf8')) as T,
 };
 
+/** Fails at once, in one line, when the model needs an optional package that is not installed. */
+export function requireModelPackages(options: SamplerDomainOptions): void {
+  if (options.model === 'mnist') requirePackages(['mnist'], 'the diffusion-sampler model "mnist"');
+  if (options.model === 'trained') requirePackages(TFJS_PACKAGES, 'the diffusion-sampler model "trained"');
+}
+
 export async function buildModel(options: SamplerDomainOptions): Promise<Model> {
   const closedForm = (id: string, data: GaussianMixture): Model => ({ id, dim: data.dim, denoise: mixtureDenoiser(data), data, dispose: () => {} });
   switch (options.model) {
@@ -59,7 +66,7 @@ export async function buildModel(options: SamplerDomainOptions): Promise<Model> 
       const data = options.trainedDataset === 'ring' ? RING : GRID;
       const spec = { steps: options.trainSteps, batch: options.trainBatch, hidden: options.trainHidden, seed: options.trainSeed };
       const id = `mlp-${options.trainedDataset}-h${spec.hidden}-t${spec.steps}-b${spec.batch}-s${spec.seed}-${options.backend}`;
-      // Imported here so the closed-form models never load TensorFlow.js.
+      // Imported here so the closed-form models never load (or need) TensorFlow.js.
       const { loadDenoiser, trainDenoiser, useBackend } = await import('./trained-denoiser.js');
       await useBackend(options.backend);
       const weights = await memoOnDisk(join(options.cacheDir, `${id}.json`), () => trainDenoiser(data, spec), json.encode, json.decode<TrainedWeights>);

@@ -3,9 +3,10 @@
  * the paper's short training run), evaluated by training the scaled-down
  * NAS-Bench-101 network on real MNIST digits with TensorFlow.js.
  */
+import { isMainThread } from 'node:worker_threads';
 import { DomainInputError, defineDomain, type Domain, type EvalResult } from '../../domain/domain.js';
 import { createRng } from '../../random/rng.js';
-import { ensureBackend } from './backend.js';
+import { ensureBackend, listenForBackendLines } from './backend.js';
 import { describeCell, validateCell, type Cell } from './cell.js';
 import { forwardProbe, forwardProbeKey } from './forward-probe.js';
 import { loadMnistSplits } from './mnist-data.js';
@@ -69,6 +70,8 @@ export async function createNasCellDomain(raw: Record<string, unknown> = {}): Pr
       ? forwardProbeKey(options.forwardProbe)
       : shortTrainProbeKey(options, (await ensureBackend(options.backend)).name);
 
+  const stopListening = isMainThread ? listenForBackendLines() : () => {};
+
   return defineDomain<Cell>({
     name: 'nas-cell',
     version: NAS_CELL_VERSION,
@@ -103,6 +106,7 @@ export async function createNasCellDomain(raw: Record<string, unknown> = {}): Pr
     describe: describeCell,
     render: renderCell,
     validate: check,
+    close: stopListening,
     parse(text) {
       let parsed: unknown;
       try {

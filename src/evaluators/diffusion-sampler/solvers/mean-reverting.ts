@@ -44,7 +44,7 @@ export function mrEuler(grid: Float64Array, u0: Float64Array, denoise: Denoiser,
   const predict = mrDataPrediction(denoise, ctx.mu);
   const scoreWeight = stochastic ? 1 : 0.5;
   let from = mrPoint(ctx.process, grid[0]);
-  let x = toMr(u0, ctx.mu, from.alpha);
+  const x = toMr(u0, ctx.mu, from.alpha);
   for (let i = 0; i + 1 < grid.length; i++) {
     const to = mrPoint(ctx.process, grid[i + 1]);
     const eps = mrNoise(x, predict(x, from), ctx.mu, from);

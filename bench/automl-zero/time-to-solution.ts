@@ -1,0 +1,67 @@
+/**
+ * Time to solution over seeds, as the C++ original's demo measures it: a run
+ * that has not reached the target fitness after `restartEvaluations`
+ * evaluations (the original restarts after 2e8 training steps: 200,000
+ * evaluations of 10 tasks x 100 training examples) is restarted with a fresh
+ * seed; the time to solution sums every attempt, CPU and wall. Inline, one run
+ * at a time.
+ *
+ *   npm run build && node dist/bench/automl-zero/time-to-solution.js [--seeds 1-10]
+ *       [--cache both|on|off] [--restart-evaluations 200000] [--max-cpu-seconds 120]
+ *       [--experiment experiments/automl-zero-linear.json] [--out .bench-out/az-tts]
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { measuredRun, median } from './measured-run.js';
+
+const { values } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '1-10' },
+    cache: { type: 'string', default: 'both' },
+    'restart-evaluations': { type: 'string', default: '200000' },
+    'max-cpu-seconds': { type: 'string', default: '120' },
+    experiment: { type: 'string', default: 'experiments/automl-zero-linear.json' },
+    out: { type: 'string', default: '.bench-out/az-tts' },
+  },
+});
+
+const [first, last] = values.seeds!.split('-').map(Number);
+const seeds = Array.from({ length: (last ?? first) - first + 1 }, (_, i) => first + i);
+const here = resolve('.'); // run from the checkout's root, as the usage line says
+const base = JSON.parse(readFileSync(values.experiment!, 'utf8')) as Record<string, unknown> & { budget: { targetFitness?: number } };
+const target = base.budget.targetFitness ?? 0.9999;
+const experiment = { ...base, budget: { maxEvaluations: Number(values['restart-evaluations']), targetFitness: target } };
+const maxCpu = Number(values['max-cpu-seconds']);
+const cacheModes = values.cache === 'both' ? [true, false] : [values.cache === 'on'];
+
+console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')}; target ${target}; restart after ${values['restart-evaluations']} evaluations`);
+const lines: string[] = [];
+for (const cache of cacheModes) {
+  const solved: Array<{ cpu: number; wall: number }> = [];
+  let restarts = 0;
+  for (const seed of seeds) {
+    let cpu = 0;
+    let wall = 0;
+    let attempts = 0;
+    let reached = false;
+    // Attempt k of seed s runs with seed s + 1000 k: the original draws a fresh seed per experiment.
+    while (!reached && cpu < maxCpu) {
+      const runSeed = seed + 1000 * attempts;
+      const r = measuredRun({ deja: here, experiment, seed: runSeed, workers: 0, cache, outDir: join(values.out!, `${cache ? 'cache' : 'nocache'}-s${seed}-a${attempts}`) });
+      attempts++;
+      cpu += r.cpuSeconds;
+      wall += r.wallSeconds;
+      reached = r.stopReason === 'target-fitness';
+      console.log(`cache ${cache ? 'on ' : 'off'} seed ${seed} attempt ${attempts} (run seed ${runSeed}): ${r.stopReason} after ${r.proposals} individuals, ${r.evaluations} evaluations, ${r.cpuSeconds.toFixed(1)} CPU-s, ${r.wallSeconds.toFixed(1)} s, best ${r.bestFitness.toFixed(6)}`);
+    }
+    restarts += attempts - 1;
+    if (reached) solved.push({ cpu, wall });
+    lines.push(`cache ${cache ? 'on ' : 'off'} seed ${seed}: ${reached ? `solved after ${attempts} attempt(s)` : `not solved within ${maxCpu} CPU-s`}, ${cpu.toFixed(1)} CPU-s, ${wall.toFixed(1)} s`);
+  }
+  const f = (xs: number[]): string => (xs.length === 0 ? 'n/a' : `median ${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})`);
+  lines.push(`cache ${cache ? 'on ' : 'off'}: solved ${solved.length}/${seeds.length}, ${restarts} restarts; CPU-s ${f(solved.map((s) => s.cpu))}; wall s ${f(solved.map((s) => s.wall))}`);
+}
+console.log(`\nload average at end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+for (const line of lines) console.log(line);
