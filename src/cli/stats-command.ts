@@ -69,7 +69,8 @@ async function classLines(dir: string, stats: RunStats, trustDomain: boolean): P
   if (stats.proposals === 0) return ['no proposals recorded yet, so no equivalence classes'];
   if (stats.distinctHashes === 0) return ['no equivalence classes: the run was made with the cache off (--no-cache or cache.enabled: false), so no candidate was hashed'];
   const title = 'largest equivalence classes (proposals sharing one functional hash):';
-  const recorded = stats.largestClasses.some((c) => c.members.length > 0);
+  // Without record.candidates only new bests keep their candidate, so some classes have members and most do not.
+  const recorded = stats.largestClasses.every((c) => c.members.length > 0);
   if (!recorded) {
     return [
       title,

@@ -104,7 +104,7 @@ describe('faulty domains', () => {
     const events = readLog(out);
     assert.equal(events.length, settled);
     assert.ok(settled > 0);
-    const resumed = await cli('resume', out, '--no-progress', '--json', '--trust-domain', '--max-evals', '1');
+    const resumed = await cli('resume', out, '--no-progress', '--json', '--trust-domain', '--max-evals', '1', '--max-failed-share', '1');
     assert.equal(resumed.code, 0, resumed.stderr);
   });
 });
