@@ -55,8 +55,9 @@ export class RunAccumulator {
     const hit = e.outcome === 'full-hit' || e.outcome === 'in-flight-join' || (e.outcome === 'failed' && e.joined !== undefined);
     if (e.hash !== null) {
       const s = this.hashes.slot(e.hash);
-      // A hit saves what an evaluation of its function cost on average so far.
-      if (e.outcome === 'full-hit' || e.outcome === 'in-flight-join') t.saved += this.hashes.meanCost(s);
+      // A hit saves what an evaluation of its function cost on average so far; one on another run's
+      // entry (a shared or persistent cache) carries that cost, since this log has no evaluation of it.
+      if (e.outcome === 'full-hit' || e.outcome === 'in-flight-join') t.saved += e.savedCost ?? this.hashes.meanCost(s);
       this.hashes.proposals[s]++;
       if (e.evalMs !== null && e.outcome !== 'failed') {
         this.hashes.evaluations[s]++;

@@ -46,6 +46,17 @@ describe('adaptive bins', () => {
   });
 });
 
+describe('run accumulator', () => {
+  it('counts the saved cost a hit on another run\'s entry carries', () => {
+    const acc = new RunAccumulator();
+    const event = { parentId: null, hash: 'aaaaaaaaaaaaaaaa', fitness: 1, probeMs: 0, proposedAt: 0, settledAt: 1 };
+    acc.add({ ...event, id: 0, outcome: 'full-hit', cost: 0, evalMs: null, fromOtherRun: true, savedCost: 3 });
+    acc.add({ ...event, id: 1, outcome: 'miss', hash: 'bbbbbbbbbbbbbbbb', cost: 2, evalMs: 5 });
+    acc.add({ ...event, id: 2, outcome: 'full-hit', hash: 'bbbbbbbbbbbbbbbb', cost: 0, evalMs: null });
+    assert.equal(acc.series().totals.saved, 5);
+  });
+});
+
 describe('run series from a real run', () => {
   let dir: string;
   let summary: RunSummary;
