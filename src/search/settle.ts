@@ -3,10 +3,8 @@
  * state, and it becomes one line of events.jsonl (and an `onEvent` call).
  */
 import { performance } from 'node:perf_hooks';
-import type { MetricValue } from '../domain/domain.js';
 import type { CacheOutcome, SearchEvent } from '../record/events.js';
 import type { RunRecorder } from '../record/run-recorder.js';
-import type { FailureKind } from '../workers/evaluation-task.js';
 import type { Pending } from './pending.js';
 import type { RunState } from './run-state.js';
 import type { Searcher } from './searcher.js';
@@ -22,25 +20,11 @@ export interface ProgressSnapshot {
   failed: number;
 }
 
-/** What a settled proposal cost, and why it failed if it did. */
-export interface SettleDetails {
-  cost: number;
-  evalMs: number | null;
-  /** For a join: the id whose evaluation it waited for. */
-  joined?: number;
-  /** A hit or join on another run's work, and the cost it saved. */
-  fromOtherRun?: true;
-  savedCost?: number;
-  verified?: SearchEvent['verified'];
-  mergedWith?: number;
-  /** A full hit after which the forgetful cache dropped the key. */
-  forgotten?: boolean;
-  /** A failed evaluation: what the cache answered before it ran. */
-  lookup?: 'miss' | 'partial-hit';
-  failure?: FailureKind;
-  error?: string;
-  metrics?: Record<string, MetricValue>;
-}
+/** What a settled proposal cost, and why it failed if it did: the event's fields that only settling knows. */
+export type SettleDetails = Pick<
+  SearchEvent,
+  'cost' | 'evalMs' | 'joined' | 'fromOtherRun' | 'savedCost' | 'verified' | 'mergedWith' | 'forgotten' | 'lookup' | 'failure' | 'error' | 'metrics'
+>;
 
 export interface SettleListeners {
   onEvent?: (event: SearchEvent) => void;
