@@ -10,7 +10,7 @@
 const parts = {
   hash: { mutate: ['src/hash/**/*.ts'], tests: ['hash/*'] },
   // The Redis store and queue need a Redis server: their own suites cover them, not this tool.
-  cache: { mutate: ['src/cache/fec.ts', 'src/cache/memory-store.ts'], tests: ['cache/fec', 'cache/fec-properties', 'search/resume', 'record/restore-run'] },
+  cache: { mutate: ['src/cache/fec.ts', 'src/cache/memory-store.ts'], tests: ['cache/fec', 'cache/fec-properties', 'search/resume', 'record/restore-run', 'search/engine-values'] },
   record: { mutate: ['src/record/**/*.ts'], tests: ['record/*', 'search/resume', 'search/engine-values'] },
   search: { mutate: ['src/search/**/*.ts'], tests: ['search/*', 'record/*'] },
   workers: { mutate: ['src/workers/**/*.ts', '!src/workers/queue-*.ts', '!src/workers/evaluation-queue.ts'], tests: ['search/run-search', 'search/engine-values', 'record/restore-run'] },
