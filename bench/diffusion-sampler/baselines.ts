@@ -8,12 +8,11 @@
  *   (runsDir default runs/, expects runsDir/ds-<model>-nfe<N>/summary.json; models default ring,grid,mnist;
  *   noiseSeed default 0 = the noises the searches used; another seed checks the found samplers on held-out noise)
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SamplerCandidate } from '../../src/evaluators/diffusion-sampler/candidate.js';
 import createDomain from '../../src/evaluators/diffusion-sampler/index.js';
 import { maxStepsWithin } from '../../src/evaluators/diffusion-sampler/search-space.js';
-import { createRng } from '../../src/random/rng.js';
+import { printComparison } from './comparison-table.js';
 
 const runsDir = process.argv[2] ?? 'runs';
 const models = (process.argv[3] ?? 'ring,grid,mnist').split(',');
@@ -34,29 +33,12 @@ function baselines(nfeLimit: number): Array<[string, SamplerCandidate]> {
   ];
 }
 
-const signal = new AbortController().signal;
 for (const model of models) {
   for (const nfeLimit of [5, 10]) {
     const extra = model === 'trained' ? { referenceTolerance: 1e-6 } : {};
     const domain = await createDomain({ model, nfe: nfeLimit, noiseSeed, ...extra });
-    const ctx = { seed: 0, rng: createRng(0), signal };
     console.log(`\n#### ${model}, NFE <= ${nfeLimit}${noiseSeed === 0 ? '' : `, held-out noise seed ${noiseSeed}`}\n`);
-    console.log('| sampler | NFE | RMSE | sliced W2 |');
-    console.log('|---|---|---|---|');
-    const rows: Array<[string, SamplerCandidate]> = baselines(nfeLimit);
-    const summary = join(runsDir, `ds-${model}-nfe${nfeLimit}`, 'summary.json');
-    if (existsSync(summary)) {
-      const best = (JSON.parse(readFileSync(summary, 'utf8')) as { best: { candidate: SamplerCandidate } }).best.candidate;
-      rows.push([`**search best**: ${domain.describe(best)}`, best]);
-    }
-    let bestBaseline = Infinity;
-    for (const [name, c] of rows) {
-      const r = await domain.evaluate(c, ctx);
-      const rmse = r.metrics!.rmse as number | null;
-      if (!name.startsWith('**') && rmse !== null) bestBaseline = Math.min(bestBaseline, rmse);
-      const ratio = name.startsWith('**') && rmse !== null ? ` (${(bestBaseline / rmse).toFixed(2)}x lower than the best baseline)` : '';
-      console.log(`| ${name} | ${r.metrics!.nfe} | ${rmse === null ? 'diverged' : rmse.toPrecision(3)}${ratio} | ${(r.metrics!.slicedWasserstein as number | null)?.toPrecision(3) ?? '-'} |`);
-    }
+    await printComparison(domain, baselines(nfeLimit), join(runsDir, `ds-${model}-nfe${nfeLimit}`, 'summary.json'));
     await domain.close?.();
   }
 }

@@ -8,7 +8,6 @@
  *   (expects runsDir/ds-mr-ring-nfe<N>/summary.json for N = 5, 10, 20 and runsDir/ds-mr-ring-sde-nfe10/summary.json;
  *   noiseSeed 0 = the searches' noises and Brownian path, another seed = held-out ones)
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBrownianPath } from '../../src/evaluators/diffusion-sampler/brownian.js';
 import type { SamplerCandidate } from '../../src/evaluators/diffusion-sampler/candidate.js';
@@ -19,6 +18,7 @@ import { rmse } from '../../src/evaluators/diffusion-sampler/metrics.js';
 import { solveReference } from '../../src/evaluators/diffusion-sampler/reference.js';
 import { runSampler } from '../../src/evaluators/diffusion-sampler/sampler.js';
 import { solveSdeReference } from '../../src/evaluators/diffusion-sampler/sde-reference.js';
+import { printComparison } from './comparison-table.js';
 import { createRng } from '../../src/random/rng.js';
 
 const range = { sigmaMax: 80, sigmaMin: 0.002 };
@@ -100,26 +100,10 @@ async function baselines(runsDir: string, noiseSeed: number): Promise<void> {
     ['ds-mr-ring-nfe20', 'ode', 20],
     ['ds-mr-ring-sde-nfe10', 'sde', 10],
   ];
-  const ctx = { seed: 0, rng: createRng(0), signal: new AbortController().signal };
   for (const [run, target, n] of settings) {
     const domain = await createDomain({ model: 'mr-ring', target, nfe: n, noiseSeed });
     console.log(`\n#### mr-ring, ${target.toUpperCase()}, NFE <= ${n}${noiseSeed === 0 ? '' : `, held-out noise seed ${noiseSeed}`}\n`);
-    console.log('| sampler | NFE | RMSE | sliced W2 |\n|---|---|---|---|');
-    const rows = target === 'ode' ? odeBaselines(n) : sdeBaselines(n);
-    const summary = join(runsDir, run, 'summary.json');
-    if (existsSync(summary)) {
-      const best = (JSON.parse(readFileSync(summary, 'utf8')) as { best: { candidate: SamplerCandidate } }).best.candidate;
-      rows.push([`**search best**: ${domain.describe(best)}`, best]);
-    }
-    let bestBaseline = Infinity;
-    for (const [name, c] of rows) {
-      const r = await domain.evaluate(c, ctx);
-      const error = r.metrics!.rmse as number | null;
-      const searched = name.startsWith('**');
-      if (!searched && error !== null) bestBaseline = Math.min(bestBaseline, error);
-      const ratio = searched && error !== null ? ` (${(bestBaseline / error).toFixed(2)}x lower than the best baseline)` : '';
-      console.log(`| ${name} | ${r.metrics!.nfe} | ${error === null ? 'diverged' : error.toPrecision(3)}${ratio} | ${(r.metrics!.slicedWasserstein as number | null)?.toPrecision(3) ?? '-'} |`);
-    }
+    await printComparison(domain, target === 'ode' ? odeBaselines(n) : sdeBaselines(n), join(runsDir, run, 'summary.json'));
   }
 }
 
