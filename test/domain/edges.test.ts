@@ -21,6 +21,17 @@ describe('domain check edges', () => {
     }
   });
 
+  it('takes stableProbeOutputs only as true or false', () => {
+    const base = { name: 'd', version: '1', description: 'd', random: () => 0, mutate: (c: number) => c, probe: (c: number) => [c], evaluate: () => ({ fitness: 0 }), describe: String };
+    for (const stableProbeOutputs of [true, false, undefined]) assert.equal(defineDomain({ ...base, stableProbeOutputs }).stableProbeOutputs, stableProbeOutputs);
+    for (const stableProbeOutputs of ['yes', 1, null]) {
+      assert.throws(
+        () => defineDomain({ ...base, stableProbeOutputs } as unknown as Domain<number>),
+        (error: Error) => error instanceof DomainInputError && error.message === 'domain "d": stableProbeOutputs: expected true or false',
+      );
+    }
+  });
+
   it('shows only the first line of the error that stopped a module from loading', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'deja-edges-'));
     try {

@@ -159,4 +159,59 @@ describe('WorkerPool', () => {
       await pool.close();
     }
   });
+
+  describe('start-up and load failures', () => {
+    let dir = '';
+    let slow = { spec: '', options: {} };
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'deja-pool-'));
+      // A domain module that takes 800 ms to load: the clock must start when evaluation begins.
+      const spec = join(dir, 'slow-start.mjs');
+      writeFileSync(
+        spec,
+        `await new Promise((resolve) => setTimeout(resolve, 800));
+export default () => ({ name: 'slow', version: '1', description: 's', random: () => 0, mutate: (c) => c, probe: (c) => [c],
+  evaluate: async (c) => { await new Promise((resolve) => setTimeout(resolve, c.ms)); return { fitness: c.ms }; }, describe: String });`,
+      );
+      slow = { spec, options: {} };
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('does not count a slow domain load against the timeout (single and batched)', async () => {
+      const single = new WorkerPool(1);
+      const batched = new WorkerPool(1, 2);
+      try {
+        assert.equal(fitnessOf(await single.evaluate({ domain: slow, candidate: { ms: 1 }, seed: 1 }, 300)), 1);
+        const outcomes = await Promise.all([batched.evaluate({ domain: slow, candidate: { ms: 2 }, seed: 1 }, 300), batched.evaluate({ domain: slow, candidate: { ms: 3 }, seed: 1 }, 300)]);
+        assert.deepEqual(outcomes.map(fitnessOf), [2, 3]);
+      } finally {
+        await Promise.all([single.close(), batched.close()]);
+      }
+    });
+
+    it('times a batch by the longest timeout of its items', async () => {
+      const pool = new WorkerPool(1, 2);
+      try {
+        const outcomes = await Promise.all([pool.evaluate({ domain: slow, candidate: { ms: 700 }, seed: 1 }, 400), pool.evaluate({ domain: slow, candidate: { ms: 5 }, seed: 1 }, 3000)]);
+        assert.deepEqual(outcomes.map(fitnessOf), [700, 5]);
+      } finally {
+        await pool.close();
+      }
+    });
+
+    it('fails every evaluation as a crash when the worker cannot load the domain', async () => {
+      const missing = { spec: join(dir, 'missing.mjs'), options: {} };
+      const single = new WorkerPool(1);
+      const batched = new WorkerPool(1, 2);
+      try {
+        const expected = new RegExp(`^worker failed: domain: cannot load module ${missing.spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `);
+        const one = await single.evaluate({ domain: missing, candidate: { ms: 1 }, seed: 1 }, 5000);
+        assert.ok(!one.ok && one.kind === 'crash' && expected.test(one.error), fitnessOf(one) as string);
+        const both = await Promise.all([batched.evaluate({ domain: missing, candidate: { ms: 1 }, seed: 1 }, 5000), batched.evaluate({ domain: missing, candidate: { ms: 2 }, seed: 1 }, 5000)]);
+        for (const outcome of both) assert.ok(!outcome.ok && outcome.kind === 'crash' && expected.test(outcome.error), fitnessOf(outcome) as string);
+      } finally {
+        await Promise.all([single.close(), batched.close()]);
+      }
+    });
+  });
 });
