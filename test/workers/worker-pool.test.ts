@@ -79,8 +79,10 @@ describe('WorkerPool', () => {
       const hung = await pool.evaluate(task(6), 300);
       assert.equal(fitnessOf(hung), 'timeout: evaluation exceeded 0.3 s; its worker was replaced');
       assert.ok(hung.wallMs >= 250 && hung.wallMs < 60_000, `wallMs ${hung.wallMs}`);
+      const beforeCrash = performance.now();
       const crashed = await pool.evaluate(task(7), 10_000);
       assert.equal(crashed.ok, false);
+      assert.ok(crashed.wallMs >= 0 && crashed.wallMs <= performance.now() - beforeCrash, `wallMs ${crashed.wallMs}`);
       assert.ok(!crashed.ok && crashed.kind === 'crash' && crashed.error.startsWith('worker failed: '), fitnessOf(crashed) as string);
       assert.equal(fitnessOf(await pool.evaluate(task(8), 10_000)), 8);
     } finally {
@@ -144,6 +146,41 @@ describe('WorkerPool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('batches: a first item that crashes or hangs fails alone too', async () => {
+    const pool = new WorkerPool(1, 2);
+    try {
+      const beforeCrash = performance.now();
+      const crashed = await Promise.all([pool.evaluate(task(7), 10_000), pool.evaluate(task(51), 10_000)]);
+      assert.ok(!crashed[0].ok && crashed[0].kind === 'crash', fitnessOf(crashed[0]) as string);
+      assert.ok(crashed[0].wallMs >= 0 && crashed[0].wallMs <= performance.now() - beforeCrash, `wallMs ${crashed[0].wallMs}`);
+      assert.equal(fitnessOf(crashed[1]), 1);
+      const hung = await Promise.all([pool.evaluate(task(6), 400), pool.evaluate(task(52), 400)]);
+      assert.deepEqual(hung.map(fitnessOf), ['timeout: evaluation exceeded 0.4 s; its worker was replaced', 2]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('batches: a batch queued behind another is not timed while it waits', async () => {
+    const pool = new WorkerPool(1, 3);
+    const slowDomain = { ...domain, options: { ...domain.options, delayMs: 500 } };
+    try {
+      // One thread: the second batch waits about 1.5 s in the queue, longer than its 1 s timeout.
+      const batches = [51, 52, 53, 54, 55, 56].map((x) => pool.evaluate({ domain: slowDomain, candidate: { x }, seed: 1 }, 1000));
+      assert.deepEqual((await Promise.all(batches)).map(fitnessOf), [1, 2, 3, 4, 5, 6]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('close cancels what is running', async () => {
+    const pool = new WorkerPool(1);
+    const running = pool.evaluate(task(6), 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await pool.close();
+    assert.equal(fitnessOf(await running), 'cancelled: evaluation cancelled');
   });
 
   it('batches: cancelAll fails held and running evaluations as cancelled', async () => {
