@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRng, type Rng } from '../../src/random/rng.js';
+import { createSearcher, SEARCH_ALGORITHMS, type SearchAlgorithm } from '../../src/search/create-searcher.js';
 import { Elitism } from '../../src/search/elitism.js';
+import { RandomSearch } from '../../src/search/random-search.js';
 import { RegularizedEvolution } from '../../src/search/regularized-evolution.js';
 import { mutateUntilValid, randomValid, SearchSpaceError, type Individual, type SearchSpace } from '../../src/search/searcher.js';
 import { tournamentSelect } from '../../src/search/tournament.js';
@@ -163,5 +165,34 @@ describe('population searchers', () => {
     // Without validate, the first sample is taken as it is.
     assert.equal(randomValid(fixed, rng, 1), 4);
     assert.equal(mutateUntilValid(fixed, 1, rng, 1), 7);
+  });
+});
+
+describe('random search and the searcher factory', () => {
+  it('random search proposes fresh samples and keeps only the first of the best', () => {
+    const rs = new RandomSearch(counter, 5, createRng(7));
+    const same = createRng(7);
+    assert.deepEqual(rs.propose(), { candidate: 1000 + same.int(1000), parentId: null });
+    assert.deepEqual(rs.population(), []);
+    rs.restore(individuals([2, 5, 5, 1]));
+    rs.observe(9, 9, null);
+    assert.deepEqual(rs.population(), [{ id: 1, candidate: 1, fitness: 5 }]);
+    rs.observe(10, 10, 5.5);
+    assert.deepEqual(rs.population(), [{ id: 10, candidate: 10, fitness: 5.5 }]);
+    const negative = new RandomSearch(counter, 5, createRng(7));
+    negative.observe(0, 0, -3);
+    assert.deepEqual(negative.population().map((i) => i.fitness), [-3]);
+  });
+
+  it('createSearcher builds the named algorithm with the settings', () => {
+    const make = (algorithm: SearchAlgorithm) => createSearcher(counter, { ...settings, algorithm }, createRng(8));
+    assert.ok(make('regularized-evolution') instanceof RegularizedEvolution);
+    assert.ok(make('elitism') instanceof Elitism);
+    assert.ok(make('random') instanceof RandomSearch);
+    assert.deepEqual([...SEARCH_ALGORITHMS], ['regularized-evolution', 'elitism', 'random']);
+    // The settings reach the searcher: a population of 3 holds 3.
+    const re = make('regularized-evolution');
+    re.restore(individuals([1, 2, 3, 4, 5]));
+    assert.equal(re.population().length, 3);
   });
 });
