@@ -170,6 +170,14 @@ describe('Settler', () => {
     assert.equal(fresh.recorded[0][1], true, 'the first fitness is a new best');
   });
 
+  it('settles without a run folder (no recorder)', () => {
+    const state = new RunState({ maxEvaluations: 100 }, 1000, null);
+    const searcher = { observe: () => undefined } as unknown as Searcher<unknown>;
+    const events: SearchEvent[] = [];
+    new Settler(state, searcher, null, { onEvent: (e) => events.push(e) }, () => 0).settle(pending(1), 'miss', 2, plain);
+    assert.deepEqual([events.length, state.best?.fitness], [1, 2]);
+  });
+
   it('reports progress at most once per interval (250 ms by default)', () => {
     const reports: ProgressSnapshot[] = [];
     const { s } = settler({ onProgress: (p) => reports.push(p) });
