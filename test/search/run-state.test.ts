@@ -58,7 +58,7 @@ describe('RunState', () => {
     const a = s.elapsed();
     await sleep(60);
     const d = s.elapsed() - a;
-    assert.ok(d >= 0.05 && d < 1, `${d}`);
+    assert.ok(d >= 0.05 && d < 5, `${d}`);
   });
 
   it('a restored best at or above the target has reached it', () => {
@@ -255,7 +255,7 @@ describe('summarize', () => {
     const s = await summarize(experiment, domain({ finalEvaluate }), state, null, 'max-evaluations');
     const final = s.best?.final as { fitness: number; metrics: unknown; seconds: number };
     assert.deepEqual([final.fitness, final.metrics], [0.5, { held: 1 }]);
-    assert.ok(final.seconds >= 0.04 && final.seconds < 1, `${final.seconds}`);
+    assert.ok(final.seconds >= 0.04 && final.seconds < 5, `${final.seconds}`);
     const failing = await summarize(experiment, domain({ finalEvaluate: () => { throw new Error('no held-out data'); } }), state, null, 'max-evaluations');
     assert.deepEqual(failing.best?.final, { error: 'finalEvaluate failed: no held-out data' });
     const none = await summarize(experiment, domain({ finalEvaluate }), new RunState({ maxEvaluations: 1 }, 1, null), null, null);
