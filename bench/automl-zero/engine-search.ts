@@ -60,7 +60,8 @@ for (const workers of values.workers!.split(',').map(Number)) {
     for (let seed = 1; seed <= Number(values.seeds); seed++) {
       const dir = join(outDir, `w${workers}-${cache ? 'cache' : 'nocache'}-s${seed}`);
       const args = ['bin/deja.js', 'run', experimentPath, '--out', dir, '--force', '--seed', String(seed), '--workers', String(workers)];
-      if (!cache) args.push('--no-cache');
+      // In memory: the command line's default cache file would carry entries from one run to the next.
+      args.push(...(cache ? ['--cache-store', 'memory'] : ['--no-cache']));
       const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
       if (r.status !== 0) throw new Error(`deja run failed (${r.status}): ${r.stderr}`);
       const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;

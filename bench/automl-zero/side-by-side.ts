@@ -9,7 +9,11 @@
  * is the whole process's (user + system, all threads: JIT, GC, workers;
  * start-up included).
  *
- *   npm run build && node dist/bench/automl-zero/side-by-side.js [--against ../other-deja]
+ * With `--cpp <launcher script>` the other side is the C++ original (cpp-run.ts:
+ * one experiment of `--individuals` individuals, its CPU time from
+ * /usr/bin/time); its trajectory is its own, so compare medians over seeds.
+ *
+ *   npm run build && node dist/bench/automl-zero/side-by-side.js [--against ../other-deja | --cpp path/run_demo_local.sh]
  *       [--experiment experiments/automl-zero-linear.json] [--seeds 1,2,3] [--individuals 150000 | --seconds 20]
  *       [--cache both|on|off] [--workers 0] [--out .bench-out/az-side]
  */
@@ -17,11 +21,13 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { cppRun } from './cpp-run.js';
 import { measuredRun, median, type MeasuredRun } from './measured-run.js';
 
 const { values } = parseArgs({
   options: {
     against: { type: 'string' },
+    cpp: { type: 'string' },
     experiment: { type: 'string', default: 'experiments/automl-zero-linear.json' },
     seeds: { type: 'string', default: '1,2,3' },
     individuals: { type: 'string' },
@@ -33,7 +39,10 @@ const { values } = parseArgs({
 });
 
 const here = resolve('.'); // run from the checkout's root, as the usage line says
-const builds = values.against ? [{ name: 'this', dir: here }, { name: 'other', dir: resolve(values.against) }] : [{ name: 'this', dir: here }];
+if (values.cpp && (values.against || !values.individuals)) throw new Error('--cpp replaces --against and needs --individuals (the original has no time window)');
+const otherName = values.cpp ? 'C++' : 'other';
+const otherDir = values.cpp ?? values.against;
+const builds = otherDir ? [{ name: 'this', dir: here }, { name: otherName, dir: resolve(otherDir) }] : [{ name: 'this', dir: here }];
 const experiment = JSON.parse(readFileSync(values.experiment!, 'utf8')) as Record<string, unknown> & { budget: Record<string, unknown> };
 experiment.budget = values.individuals ? { maxProposals: Number(values.individuals) } : { maxWallSeconds: Number(values.seconds) };
 const seeds = values.seeds!.split(',').map(Number);
@@ -52,7 +61,11 @@ for (const cache of cacheModes) {
     // Alternate which build goes first, so a slow drift of the machine's load favours neither.
     const order = i % 2 === 0 ? builds : [...builds].reverse();
     for (const b of order) {
-      const r = measuredRun({ deja: b.dir, experiment, seed, workers, cache, outDir: join(values.out!, `${b.name}-${cache ? 'cache' : 'nocache'}-s${seed}`) });
+      const outDir = join(values.out!, `${b.name}-${cache ? 'cache' : 'nocache'}-s${seed}`);
+      const r =
+        b.name === 'C++'
+          ? cppRun({ script: b.dir, seed, cache, maxIndividuals: Number(values.individuals), maxExperiments: 1, sufficient: 2, outDir })
+          : measuredRun({ deja: b.dir, experiment, seed, workers, cache, outDir });
       runs.get(b.name)!.push(r);
       console.log(
         `${b.name.padEnd(5)} cache ${cache ? 'on ' : 'off'} seed ${seed}: ${r.proposals} individuals, ${r.cpuSeconds.toFixed(1)} CPU-s, ${r.wallSeconds.toFixed(1)} s ` +
@@ -62,10 +75,10 @@ for (const cache of cacheModes) {
   }
   const mine = runs.get('this')!;
   let line = `cache ${cache ? 'on ' : 'off'}: this ${k(median(mine.map(perCpu)))}/CPU-s, ${k(median(mine.map(perWall)))}/s`;
-  if (values.against) {
-    const other = runs.get('other')!;
+  if (otherDir) {
+    const other = runs.get(otherName)!;
     const ratios = (f: (r: MeasuredRun) => number): string => mine.map((r, i) => (f(r) / f(other[i])).toFixed(2)).join(' / ');
-    line += `; other ${k(median(other.map(perCpu)))}/CPU-s, ${k(median(other.map(perWall)))}/s; this/other per seed: CPU ${ratios(perCpu)}, wall ${ratios(perWall)}`;
+    line += `; ${otherName} ${k(median(other.map(perCpu)))}/CPU-s, ${k(median(other.map(perWall)))}/s; this/${otherName} per seed: CPU ${ratios(perCpu)}, wall ${ratios(perWall)}`;
   }
   lines.push(line);
 }

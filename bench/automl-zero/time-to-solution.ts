@@ -6,15 +6,23 @@
  * seed; the time to solution sums every attempt, CPU and wall. Inline, one run
  * at a time.
  *
+ * With `--cpp <launcher script>` the same seeds run the C++ original instead
+ * (cpp-run.ts): one process per seed that restarts by itself (its
+ * max_train_steps, 2e8) until an experiment's best program reaches the target
+ * on its select tasks, stopped at `--max-cpu-seconds`. Unlike deja, which
+ * stops as soon as a search fitness reaches the target, the original always
+ * finishes the experiment's training-step budget before checking.
+ *
  *   npm run build && node dist/bench/automl-zero/time-to-solution.js [--seeds 1-10]
  *       [--cache both|on|off] [--restart-evaluations 200000] [--max-cpu-seconds 120]
- *       [--experiment experiments/automl-zero-linear.json] [--out .bench-out/az-tts]
+ *       [--experiment experiments/automl-zero-linear.json] [--out .bench-out/az-tts] [--cpp path/run_demo_local.sh]
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { measuredRun, median } from './measured-run.js';
+import { cppRun } from './cpp-run.js';
+import { measuredRun, median, type MeasuredRun } from './measured-run.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +32,7 @@ const { values } = parseArgs({
     'max-cpu-seconds': { type: 'string', default: '120' },
     experiment: { type: 'string', default: 'experiments/automl-zero-linear.json' },
     out: { type: 'string', default: '.bench-out/az-tts' },
+    cpp: { type: 'string' },
   },
 });
 
@@ -41,7 +50,19 @@ const lines: string[] = [];
 for (const cache of cacheModes) {
   const solved: Array<{ cpu: number; wall: number }> = [];
   let restarts = 0;
+  const who = values.cpp ? 'C++ ' : '';
   for (const seed of seeds) {
+    const record = (reached: boolean, attempts: number, r: Pick<MeasuredRun, 'cpuSeconds' | 'wallSeconds'>): void => {
+      if (reached) solved.push({ cpu: r.cpuSeconds, wall: r.wallSeconds });
+      lines.push(`${who}cache ${cache ? 'on ' : 'off'} seed ${seed}: ${reached ? `solved after ${attempts} attempt(s)` : `not solved within ${maxCpu} CPU-s`}, ${r.cpuSeconds.toFixed(1)} CPU-s, ${r.wallSeconds.toFixed(1)} s`);
+    };
+    if (values.cpp) {
+      const r = cppRun({ script: values.cpp, seed, cache, maxIndividuals: 0, maxExperiments: 0, sufficient: target, maxCpuSeconds: maxCpu, outDir: join(values.out!, `cpp-${cache ? 'cache' : 'nocache'}-s${seed}`) });
+      console.log(`C++ cache ${cache ? 'on ' : 'off'} seed ${seed}: ${r.solved ? 'solved' : 'not solved'} in ${r.experiments} experiment(s), ${r.proposals} individuals, ${r.trainSteps} train steps, ${r.cpuSeconds.toFixed(1)} CPU-s, ${r.wallSeconds.toFixed(1)} s, best select ${r.bestFitness.toFixed(6)}`);
+      restarts += Math.max(0, r.experiments - 1);
+      record(r.solved, r.experiments, r);
+      continue;
+    }
     let cpu = 0;
     let wall = 0;
     let attempts = 0;
@@ -57,11 +78,10 @@ for (const cache of cacheModes) {
       console.log(`cache ${cache ? 'on ' : 'off'} seed ${seed} attempt ${attempts} (run seed ${runSeed}): ${r.stopReason} after ${r.proposals} individuals, ${r.evaluations} evaluations, ${r.cpuSeconds.toFixed(1)} CPU-s, ${r.wallSeconds.toFixed(1)} s, best ${r.bestFitness.toFixed(6)}`);
     }
     restarts += attempts - 1;
-    if (reached) solved.push({ cpu, wall });
-    lines.push(`cache ${cache ? 'on ' : 'off'} seed ${seed}: ${reached ? `solved after ${attempts} attempt(s)` : `not solved within ${maxCpu} CPU-s`}, ${cpu.toFixed(1)} CPU-s, ${wall.toFixed(1)} s`);
+    record(reached, attempts, { cpuSeconds: cpu, wallSeconds: wall });
   }
   const f = (xs: number[]): string => (xs.length === 0 ? 'n/a' : `median ${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})`);
-  lines.push(`cache ${cache ? 'on ' : 'off'}: solved ${solved.length}/${seeds.length}, ${restarts} restarts; CPU-s ${f(solved.map((s) => s.cpu))}; wall s ${f(solved.map((s) => s.wall))}`);
+  lines.push(`${who}cache ${cache ? 'on ' : 'off'}: solved ${solved.length}/${seeds.length}, ${restarts} restarts; CPU-s ${f(solved.map((s) => s.cpu))}; wall s ${f(solved.map((s) => s.wall))}`);
 }
 console.log(`\nload average at end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 for (const line of lines) console.log(line);

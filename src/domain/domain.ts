@@ -41,6 +41,13 @@ export interface Domain<C = unknown> {
    * seed, sizes). Part of every hash key, so differently probed runs never share keys.
    */
   probeKey?: string;
+  /**
+   * The probe never returns an outputs object again once its contents have
+   * changed (it returns a fresh object, or the same unchanged one, e.g. for
+   * candidates that differ only in dead code). The engine then remembers the
+   * hash of each outputs object it saw and does not hash that object again.
+   */
+  stableProbeOutputs?: boolean;
   /** Mantissa bits this domain's probe outputs need by default (engine default 24). */
   mantissaBits?: number;
   /** Unit of `EvalResult.cost` when the domain reports its own (e.g. "GPU h"); default "s", wall seconds. */
@@ -122,6 +129,9 @@ export function defineDomain<C>(domain: Domain<C>): Domain<C> {
   }
   if (domain.mantissaBits !== undefined && !(Number.isInteger(domain.mantissaBits) && domain.mantissaBits >= 0 && domain.mantissaBits <= 52)) {
     throw new DomainInputError(`domain "${domain.name}": mantissaBits: expected an integer from 0 to 52`);
+  }
+  if (domain.stableProbeOutputs !== undefined && typeof domain.stableProbeOutputs !== 'boolean') {
+    throw new DomainInputError(`domain "${domain.name}": stableProbeOutputs: expected true or false`);
   }
   if (domain.costUnit !== undefined && !(typeof domain.costUnit === 'string' && domain.costUnit.length > 0 && domain.costUnit.length <= 16)) {
     throw new DomainInputError(`domain "${domain.name}": costUnit: expected a short unit such as "s" or "GPU h"`);

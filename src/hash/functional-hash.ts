@@ -64,3 +64,21 @@ export async function createFunctionalHasher(): Promise<FunctionalHasher> {
     },
   };
 }
+
+/**
+ * `hash` remembered per outputs object (by identity, weakly held): for a
+ * domain whose probe returns the same unchanged object again for equivalent
+ * candidates (Domain.stableProbeOutputs), so each distinct output is quantized
+ * and hashed once. The same function of the outputs, so the same hashes.
+ */
+export function rememberingHashes(hash: ProbeHashFn): ProbeHashFn {
+  const known = new WeakMap<object, string>();
+  return (outputs) => {
+    let h = known.get(outputs);
+    if (h === undefined) {
+      h = hash(outputs);
+      known.set(outputs, h);
+    }
+    return h;
+  };
+}

@@ -12,7 +12,7 @@ import { MemoryStore } from '../cache/memory-store.js';
 import { RedisStore } from '../cache/redis-store.js';
 import { isRedisUrl } from '../redis/connection.js';
 import { SqliteStore } from '../cache/sqlite-store.js';
-import { createFunctionalHasher } from '../hash/functional-hash.js';
+import { createFunctionalHasher, rememberingHashes } from '../hash/functional-hash.js';
 import { createRng } from '../random/rng.js';
 import type { RestoredRun } from '../record/restore-run.js';
 import { cacheNamespace } from './cache-namespace.js';
@@ -63,7 +63,8 @@ export async function openCache(resolved: ResolvedSearch, restored: RestoredRun 
   const { experiment, domain, mantissaBits } = resolved;
   if (!experiment.cache.enabled) return null;
   const hasher = await createFunctionalHasher();
-  const hash = hasher.forKey({ domain: domain.name, version: domain.version, probeKey: domain.probeKey, mantissaBits });
+  const plainHash = hasher.forKey({ domain: domain.name, version: domain.version, probeKey: domain.probeKey, mantissaBits });
+  const hash = domain.stableProbeOutputs === true ? rememberingHashes(plainHash) : plainHash;
   const runUid = options.runUid ?? randomUUID();
   const store = await openStore(resolved, options, runUid);
   const fec = new FunctionalEquivalenceCache<Pending>({

@@ -17,6 +17,8 @@ export interface EvolutionSettings {
 export abstract class PopulationSearcher<C> implements Searcher<C> {
   private proposed = 0;
   private observed = 0;
+  /** Scratch for tournaments (the indices drawn). */
+  private readonly drawn: number[] = [];
 
   constructor(
     protected readonly space: SearchSpace<C>,
@@ -43,7 +45,7 @@ export abstract class PopulationSearcher<C> implements Searcher<C> {
     if (members.length + outstanding < this.settings.populationSize || members.length === 0) {
       return { candidate: randomValid(this.space, this.rng, this.settings.maxMutationTries), parentId: null };
     }
-    const parent = tournamentSelect(members, this.settings.tournamentSize, this.rng, this.fitnesses());
+    const parent = tournamentSelect(members, this.settings.tournamentSize, this.rng, this.fitnesses(), this.drawn);
     return { candidate: mutateUntilValid(this.space, parent.candidate, this.rng, this.settings.maxMutationTries), parentId: parent.id };
   }
 

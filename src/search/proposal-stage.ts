@@ -56,7 +56,9 @@ export class ProposalStage {
   private checked(p: Pending, outputs: ArrayLike<number>, probeStart: number): void | Promise<void> {
     const problem = checkProbeOutputs(outputs);
     if (problem !== null) return this.failProbe(p, new Error(problem), probeStart);
-    const hashed = Object.assign(p, { hash: this.cache!.hash(outputs) });
+    // Set in place, not Object.assign: no throwaway object per proposal.
+    p.hash = this.cache!.hash(outputs);
+    const hashed = p as Pending & { hash: string };
     if (!this.recheckProbes || !rechecked(p.id)) return this.route(hashed, probeStart);
     // The candidate's JSON form, as a file or a worker would give it: a domain that memoizes by
     // object identity is probed for real (and a candidate with toJSON keeps its record form).

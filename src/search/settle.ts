@@ -62,12 +62,12 @@ export class Settler {
     if (details.failure !== undefined) event.failure = details.failure;
     if (details.error !== undefined) event.error = details.error;
     if (details.metrics !== undefined) event.metrics = details.metrics;
-    event.candidate = p.candidate;
     // A new best keeps its candidate in the log even when candidates are not recorded, so resume finds it.
     const improves = fitness !== null && (this.state.best === null || fitness > this.state.best.fitness);
     this.searcher.observe(p.id, p.candidate, fitness);
     this.state.observe(p.id, p.candidate, fitness, details.metrics);
-    this.recorder?.event(event, improves);
+    this.recorder?.event(event, p.candidate, improves);
+    event.candidate = p.candidate;
     this.listeners.onEvent?.(event);
     if (this.listeners.onProgress) this.reportProgress(this.listeners.onProgress);
   }

@@ -7,8 +7,9 @@ import type { Individual } from './searcher.js';
  * Ties go to the earliest drawn, which keeps the choice a pure function of the rng.
  * `fitness`, when given, holds population[i].fitness at i: a packed array of
  * numbers is read without touching each individual (cache misses on large populations).
+ * `chosen` is scratch space a caller may keep across calls (overwritten here), so a tournament allocates nothing.
  */
-export function tournamentSelect<C>(population: readonly Individual<C>[], size: number, rng: Rng, fitness?: ArrayLike<number>): Individual<C> {
+export function tournamentSelect<C>(population: readonly Individual<C>[], size: number, rng: Rng, fitness?: ArrayLike<number>, chosen: number[] = []): Individual<C> {
   const n = population.length;
   if (n === 0) throw new Error('tournament on an empty population');
   const fitnessAt = (i: number): number => (fitness === undefined ? population[i].fitness : fitness[i]);
@@ -25,12 +26,15 @@ export function tournamentSelect<C>(population: readonly Individual<C>[], size: 
     return population[best];
   }
   // Floyd's algorithm: `size` distinct indices in O(size) draws. Tournaments are small:
-  // a linear scan of an array beats a Set here (no hashing, one small allocation).
-  const chosen: number[] = [];
+  // a linear scan of an array beats a Set here (no hashing). Written by index, not emptied
+  // with length = 0, which would free the scratch array's storage every time.
+  let drawn = 0;
   for (let j = n - size; j < n; j++) {
     const t = rng.int(j + 1);
-    const index = chosen.includes(t) ? j : t;
-    chosen.push(index);
+    let taken = false;
+    for (let k = 0; k < drawn && !taken; k++) taken = chosen[k] === t;
+    const index = taken ? j : t;
+    chosen[drawn++] = index;
     const f = fitnessAt(index);
     if (best < 0 || f > bestFitness) {
       best = index;

@@ -10,7 +10,8 @@ import factory from '../../src/evaluators/automl-zero/index.js';
 import { ProbeRing } from '../../src/evaluators/automl-zero/probe-ring.js';
 import { OPS } from '../../src/evaluators/automl-zero/ops.js';
 import { ProgramCache } from '../../src/evaluators/automl-zero/program-cache.js';
-import { programKey, samePrograms, type Program } from '../../src/evaluators/automl-zero/program.js';
+import { liveMasks, pruneByMasks, pruneDeadCode } from '../../src/evaluators/automl-zero/liveness.js';
+import { programKey, sameLiveCode, samePrograms, type Program } from '../../src/evaluators/automl-zero/program.js';
 import { initialProgram, mutateProgram, MUTATION_TYPES, type SearchSpace } from '../../src/evaluators/automl-zero/search-space.js';
 import { parseProgram, printIncrementally, printProgram } from '../../src/evaluators/automl-zero/text.js';
 import { GD } from './programs.js';
@@ -79,10 +80,43 @@ test('ProbeRing hands out disjoint slots and reuses the oldest once full', () =>
     assert.ok(ring.view(t).every((x) => x === i + 1), `slot ${i} was overwritten`);
   });
   assert.equal(ring.holds(-1), false);
+  const old = ring.view(tickets[0]);
   const next = ring.take(); // the eighth takes the first one's slot
   assert.equal(ring.holds(tickets[0]), false);
   assert.ok(ring.holds(tickets[1]) && ring.holds(next));
-  assert.equal(ring.view(next), ring.view(tickets[0])); // same memory, same view object
+  // Same memory, but a fresh view object: one returned before never comes back with other contents.
+  const reused = ring.view(next);
+  assert.notEqual(reused, old);
+  assert.equal(reused.buffer, old.buffer);
+  assert.equal(reused.byteOffset, old.byteOffset);
+  assert.equal(ring.view(next), reused); // and the same object while the slot is not taken again
+});
+
+test('live-code masks find exactly the instructions pruneDeadCode keeps, and key them alike', () => {
+  const space = allOpsSpace();
+  const rng = createRng(23);
+  const masks = new Int32Array(3);
+  let p = initialProgram(space, rng);
+  let liveChanged = 0;
+  for (let i = 0; i < 2000; i++) {
+    const child = mutateProgram(space, p, rng);
+    assert.ok(liveMasks(child, memory, masks));
+    const live = pruneDeadCode(child, memory);
+    const pruned = pruneByMasks(child, masks);
+    assert.deepEqual(pruned, live, `step ${i}`);
+    assert.equal(programKey(child, masks), programKey(live), `step ${i}`);
+    assert.ok(sameLiveCode(live, child, masks), `step ${i}`);
+    // Against the parent's live code: the masked comparison agrees with comparing pruned copies.
+    const parentLive = pruneDeadCode(p, memory);
+    assert.equal(sameLiveCode(parentLive, child, masks), samePrograms(parentLive, live), `step ${i}`);
+    if (!samePrograms(parentLive, live)) liveChanged++;
+    p = rng.next() < 0.8 ? child : p;
+  }
+  assert.ok(liveChanged > 100 && liveChanged < 1900, `both kinds of children drawn (${liveChanged} changed live code)`);
+  // Memories or components past 31 bits: no masks, the caller prunes.
+  assert.equal(liveMasks(p, { scalars: 20, vectors: 10, matrices: 2 }, masks), false);
+  const long = { ...p, learn: Array.from({ length: 32 }, () => p.setup[0] ?? p.learn[0]) };
+  assert.equal(liveMasks(long, memory, masks), false);
 });
 
 test('the memo shares one runnable entry between programs that differ only in dead code, and only between them', () => {

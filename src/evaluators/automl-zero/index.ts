@@ -169,6 +169,8 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     version: '1',
     description: 'AutoML-Zero: evolve Setup/Predict/Learn programs of basic math ops that learn regression and classification tasks',
     probeKey: probeKeyOf(config),
+    // Probe outputs are ring views, fresh per new probe; equivalent children get their entry's same view.
+    stableProbeOutputs: true,
     mantissaBits: 24,
     evaluationKey: () => evaluationKeyOf(options),
     random: (rng: Rng) => new MadeCandidate(initialProgram(config.space, rng), undefined),

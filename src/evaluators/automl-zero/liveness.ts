@@ -130,6 +130,71 @@ function pruneWithBits(program: Program, size: MemorySize): Program {
   };
 }
 
+/** The most instructions a component may have for liveMasks (one bit each in an int32). */
+const MASK_BITS = 31;
+
+/** Like backwardBits, but returns which instructions matter (bit i: instruction i). */
+function keptMask(t: BitTables, code: readonly Instruction[], liveOut: number): number {
+  let live = liveOut;
+  let mask = 0;
+  for (let i = code.length - 1; i >= 0; i--) {
+    const x = code[i];
+    const id = x.op;
+    const o = t.out[id];
+    if (o < 0) continue;
+    const out = 1 << (o + x.out);
+    if ((live & out) === 0 && t.random[id] === 0) continue;
+    mask |= 1 << i;
+    if (t.partial[id] === 0) live &= ~out;
+    const a = t.in1[id];
+    if (a >= 0) live |= 1 << (a + x.in1);
+    const b = t.in2[id];
+    if (b >= 0) live |= 1 << (b + x.in2);
+  }
+  return mask;
+}
+
+/**
+ * Which instructions of each component are live, as bits (out[0] setup,
+ * out[1] predict, out[2] learn; bit i: instruction i), without building the
+ * pruned program: a search looks most children up by their live code, and most
+ * are found. False where bits do not serve (memories over 31 slots, components
+ * over 31 instructions): use pruneDeadCode there.
+ */
+export function liveMasks(program: Program, size: MemorySize, out: Int32Array): boolean {
+  if (size.scalars + size.vectors + size.matrices > 31) return false;
+  if (program.setup.length > MASK_BITS || program.predict.length > MASK_BITS || program.learn.length > MASK_BITS) return false;
+  const t = bitTables(size);
+  const overwritten = ~((1 << slotIndex(size, 's', LABEL_SCALAR)) | (1 << slotIndex(size, 'v', FEATURES_VECTOR)));
+  const prediction = 1 << slotIndex(size, 's', PREDICTION_SCALAR);
+  let predictIn = 0;
+  let learnIn = 0;
+  for (;;) {
+    const nextPredictIn = backwardBits(t, program.predict, prediction | ((learnIn | predictIn) & overwritten), null);
+    const nextLearnIn = backwardBits(t, program.learn, nextPredictIn & overwritten, null);
+    if ((nextPredictIn | predictIn) === predictIn && (nextLearnIn | learnIn) === learnIn) break;
+    predictIn |= nextPredictIn;
+    learnIn |= nextLearnIn;
+  }
+  out[0] = keptMask(t, program.setup, predictIn & overwritten);
+  out[1] = keptMask(t, program.predict, prediction | ((learnIn | predictIn) & overwritten));
+  out[2] = keptMask(t, program.learn, predictIn & overwritten);
+  return true;
+}
+
+/** The instructions of `code` whose bits are set; `code` itself when all are (no copy). */
+function keepMasked(code: Instruction[], mask: number): Instruction[] {
+  if (mask === 2 ** code.length - 1) return code;
+  const kept: Instruction[] = [];
+  for (let i = 0; i < code.length; i++) if ((mask >>> i) & 1) kept.push(code[i]);
+  return kept;
+}
+
+/** The live program that liveMasks described: the same as pruneDeadCode gives. */
+export function pruneByMasks(program: Program, masks: ArrayLike<number>): Program {
+  return { setup: keepMasked(program.setup, masks[0]), predict: keepMasked(program.predict, masks[1]), learn: keepMasked(program.learn, masks[2]) };
+}
+
 /** The program with every instruction that cannot affect a prediction removed. */
 export function pruneDeadCode(program: Program, size: MemorySize): Program {
   const n = size.scalars + size.vectors + size.matrices;

@@ -14,9 +14,9 @@
 import { LRUCache } from 'lru-cache';
 import { compileProgram, type CompileOptions, type TaskRunner } from './compile.js';
 import { Interpreter, type Assembled } from './interpret.js';
-import { pruneDeadCode } from './liveness.js';
+import { liveMasks, pruneByMasks, pruneDeadCode } from './liveness.js';
 import { OPS } from './ops.js';
-import { COMPONENTS, programKey, samePrograms, type Program } from './program.js';
+import { COMPONENTS, programKey, sameLiveCode, samePrograms, type Program } from './program.js';
 import { WASM_MAX_F, WasmInterpreter } from './wasm-interpreter.js';
 
 export type ExecutorKind = 'compiled' | 'interpreted';
@@ -42,6 +42,8 @@ export class ProgramCache {
   readonly interpreter: Interpreter;
   /** The faster interpreter (programs without random ops, F <= 4), when `useWasm` is on. */
   private readonly wasm: WasmInterpreter | null;
+  /** Scratch for liveMasks: the live instructions of the program being looked up. */
+  private readonly masks = new Int32Array(3);
   /** Number of JavaScript functions generated so far (for benchmarks). */
   compiles = 0;
 
@@ -58,12 +60,27 @@ export class ProgramCache {
   }
 
   entry(program: Program): RunnableProgram {
-    const live = pruneDeadCode(program, this.opts.memory);
+    const masks = this.masks;
+    if (!liveMasks(program, this.opts.memory, masks)) return this.entryOfLive(pruneDeadCode(program, this.opts.memory));
+    // Found by its live instructions in place: the pruned copy is built only for a new entry.
+    const key = programKey(program, masks);
+    const bucket = this.byKey.get(key);
+    if (bucket !== undefined) {
+      for (const entry of bucket) if (sameLiveCode(entry.live, program, masks)) return entry;
+    }
+    return this.add(pruneByMasks(program, masks), key, bucket);
+  }
+
+  private entryOfLive(live: Program): RunnableProgram {
     const key = programKey(live);
     const bucket = this.byKey.get(key);
     if (bucket !== undefined) {
       for (const entry of bucket) if (samePrograms(entry.live, live)) return entry;
     }
+    return this.add(live, key, bucket);
+  }
+
+  private add(live: Program, key: number, bucket: RunnableProgram[] | undefined): RunnableProgram {
     let liveInstructions = 0;
     let random = false;
     for (const c of COMPONENTS) {

@@ -75,16 +75,29 @@ export function samePrograms(a: Program, b: Program): boolean {
 
 const mix = (h: number, v: number): number => Math.imul(h ^ v, 0x01000193);
 
+/** Set bits of a 32-bit integer. */
+function bitCount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
 /**
  * A 32-bit hash of what samePrograms compares, for memo tables (equal programs
  * hash equal; a collision only costs a samePrograms call). Far cheaper than
- * printing the program: no strings, no allocation.
+ * printing the program: no strings, no allocation. With `masks` (liveness.ts's
+ * liveMasks), it hashes only the instructions whose bits are set, the same
+ * value as for the program pruned to them.
  */
-export function programKey(p: Program): number {
+export function programKey(p: Program, masks?: ArrayLike<number>): number {
   let h = 0x811c9dc5;
-  for (const c of COMPONENTS) {
-    h = mix(h, 0x7fff0000 + p[c].length);
-    for (const x of p[c]) {
+  for (let c = 0; c < COMPONENTS.length; c++) {
+    const code = p[COMPONENTS[c]];
+    const mask = masks === undefined ? -1 : masks[c];
+    h = mix(h, 0x7fff0000 + (masks === undefined ? code.length : bitCount(mask)));
+    for (let i = 0; i < code.length; i++) {
+      if (((mask >>> i) & 1) === 0) continue;
+      const x = code[i];
       const op = OPS[x.op];
       h = mix(h, x.op);
       if (op.out !== null) h = mix(h, x.out);
@@ -95,4 +108,21 @@ export function programKey(p: Program): number {
     }
   }
   return h >>> 0;
+}
+
+/** samePrograms(live, the instructions of `p` whose bits are set in `masks`), without building the latter. */
+export function sameLiveCode(live: Program, p: Program, masks: ArrayLike<number>): boolean {
+  for (let c = 0; c < COMPONENTS.length; c++) {
+    const x = live[COMPONENTS[c]];
+    const y = p[COMPONENTS[c]];
+    const mask = masks[c];
+    let j = 0;
+    for (let i = 0; i < y.length; i++) {
+      if (((mask >>> i) & 1) === 0) continue;
+      if (j >= x.length || !sameInstruction(x[j], y[i])) return false;
+      j++;
+    }
+    if (j !== x.length) return false;
+  }
+  return true;
 }
