@@ -125,8 +125,8 @@ function settler(listeners: ConstructorParameters<typeof Settler>[3] = {}, resto
   const state = new RunState({ maxEvaluations: 100 }, 1000, restore);
   const observed: Array<[number, unknown, number | null]> = [];
   const searcher = { observe: (id: number, c: unknown, f: number | null) => observed.push([id, c, f]) } as unknown as Searcher<unknown>;
-  const recorded: Array<[SearchEvent, boolean]> = [];
-  const recorder = { event: (e: SearchEvent, keep: boolean) => recorded.push([e, keep]) } as unknown as RunRecorder;
+  const recorded: Array<[SearchEvent, boolean, unknown]> = [];
+  const recorder = { event: (e: SearchEvent, candidate: unknown, keep: boolean) => recorded.push([{ ...e }, keep, candidate]) } as unknown as RunRecorder;
   return { state, observed, recorded, s: new Settler(state, searcher, recorder, listeners, () => 0.375) };
 }
 
@@ -139,7 +139,9 @@ describe('Settler', () => {
     const { settledAt, ...rest } = first;
     assert.deepEqual(rest, { id: 3, parentId: 2, hash: 'h3', outcome: 'miss', fitness: 0.5, cost: 0.25, probeMs: 3.5, evalMs: 250, proposedAt: 3.75, candidate: { n: 3 } });
     assert.ok(settledAt >= 0 && settledAt <= state.elapsed());
-    assert.equal(recorded[0][0], first);
+    // The recorder gets the candidate apart (it decides whether to write it) and the event without it.
+    const { candidate, ...withoutCandidate } = first;
+    assert.deepEqual([recorded[0][0], recorded[0][2]], [withoutCandidate, candidate]);
 
     const all: SettleDetails = {
       cost: 0, evalMs: null, joined: 0, fromOtherRun: true, savedCost: 1.5, verified: { fitness: 2, agreed: false }, mergedWith: 1,
