@@ -23,7 +23,7 @@ export function checkProbeOutputs(outputs: unknown): string | null {
   const plain = Array.isArray(outputs);
   const typed = ArrayBuffer.isView(outputs) && !(outputs instanceof DataView) && !(outputs instanceof BigInt64Array) && !(outputs instanceof BigUint64Array);
   if (!plain && !typed) {
-    const what = outputs === null ? 'null' : Array.isArray(outputs) ? 'array' : typeof outputs === 'object' ? `an object (${Object.prototype.toString.call(outputs)})` : typeof outputs;
+    const what = outputs === null ? 'null' : typeof outputs === 'object' ? `an object (${Object.prototype.toString.call(outputs)})` : typeof outputs;
     return `probe returned ${what}; expected an array of numbers (plain or typed)`;
   }
   const values = outputs as ArrayLike<unknown>;

@@ -44,7 +44,7 @@ export async function createFunctionalHasher(): Promise<FunctionalHasher> {
   // were a measurable share of a cheap domain's time. `bytes` covers the last length hashed.
   let scratch = new Float64Array(1024);
   let words = new Uint32Array(scratch.buffer);
-  let bytes = new Uint8Array(0);
+  let bytes = new Uint8Array(scratch.buffer, 0, 0);
   return {
     forKey(spec) {
       const bits = spec.mantissaBits ?? DEFAULT_MANTISSA_BITS;
@@ -54,11 +54,14 @@ export async function createFunctionalHasher(): Promise<FunctionalHasher> {
       return (outputs) => {
         const n = outputs.length;
         if (scratch.length < n) {
+          // Stryker disable next-line ArithmeticOperator: growth policy only; the new scratch has at least n slots either way.
           scratch = new Float64Array(Math.max(n, scratch.length * 2));
           words = new Uint32Array(scratch.buffer);
         }
         quantizeWords(outputs, bits, scratch, words);
-        if (bytes.length !== 8 * n || bytes.buffer !== scratch.buffer) bytes = new Uint8Array(scratch.buffer, 0, 8 * n);
+        // The length alone tells when to make a new view: scratch only grows when n outgrows
+        // it, which the last length hashed (at most its old size) cannot equal.
+        if (bytes.length !== 8 * n) bytes = new Uint8Array(scratch.buffer, 0, 8 * n);
         return formatHash(api.h64Raw(bytes, seed));
       };
     },

@@ -27,7 +27,9 @@ export class LazyContext implements EvalContext {
   }
 
   abort(): void {
-    this.controller?.abort();
+    // Made here if need be: an evaluation that first reads the signal after its timeout must see it aborted.
+    this.controller ??= new AbortController();
+    this.controller.abort();
   }
 }
 

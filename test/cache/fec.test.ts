@@ -107,4 +107,20 @@ describe('functional equivalence cache', () => {
   it('refuses to complete a hash that is not in flight', () => {
     assert.throws(() => plain().complete('nope', 1, 1), /not in flight/);
   });
+
+  it('restores the entries and counters of a resumed run, and the other-run share when given', () => {
+    const counters = { misses: 4, partialHits: 1, fullHits: 3, inFlightJoins: 2, failures: 1, forgotten: 0, costSaved: 12.5 };
+    const fec = plain();
+    fec.restore([['a', { fitness: 0.5, evaluations: 1, meanCost: 2 }]], counters, { fullHits: 1, inFlightJoins: 1, costSaved: 4 });
+    assert.deepEqual(fec.stats(), { ...counters, size: 1 });
+    assert.deepEqual(fec.otherRunStats(), { fullHits: 1, inFlightJoins: 1, costSaved: 4 });
+    assert.equal(fec.hitRate(), 5 / 10);
+    const hit = fec.lookup('a', 'w');
+    assert.deepEqual(hit, { outcome: 'full-hit', entry: { fitness: 0.5, evaluations: 1, meanCost: 2 }, forgotten: false });
+    assert.deepEqual(fec.stats(), { ...counters, fullHits: 4, costSaved: 14.5, size: 1 });
+    const without = plain();
+    without.restore([], counters);
+    assert.deepEqual(without.otherRunStats(), { fullHits: 0, inFlightJoins: 0, costSaved: 0 });
+    assert.equal(plain().hitRate(), 0);
+  });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import xxhash from 'xxhash-wasm';
-import { createFunctionalHasher, keyHeader } from '../../src/hash/functional-hash.js';
+import { createFunctionalHasher, keyHeader, rememberingHashes } from '../../src/hash/functional-hash.js';
 
 const key = { domain: 'golden', version: '1' };
 const ramp = Array.from({ length: 64 }, (_, i) => Math.sin(i) * 10 ** ((i % 7) - 3));
@@ -58,5 +58,23 @@ describe('functional hash', () => {
     hash([5]);
     assert.equal(hash(long), first);
     assert.equal(hash(Array.from(long)), first);
+  });
+
+  it('rememberingHashes: hashes each outputs object once, giving the plain hash', async () => {
+    const plain = (await createFunctionalHasher()).forKey(key);
+    let calls = 0;
+    const remembering = rememberingHashes((outputs) => {
+      calls++;
+      return plain(outputs);
+    });
+    const a = [1, 2, 3];
+    const b = new Float64Array([0.5]);
+    assert.equal(remembering(a), plain(a));
+    assert.equal(remembering(a), plain(a));
+    assert.equal(remembering(b), plain(b));
+    assert.equal(remembering(b), plain(b));
+    assert.equal(calls, 2);
+    assert.equal(remembering([1, 2, 3]), plain(a), 'an equal but other object is hashed again, to the same hash');
+    assert.equal(calls, 3);
   });
 });

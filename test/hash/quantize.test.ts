@@ -1,6 +1,39 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { quantize, quantizeInto } from '../../src/hash/quantize.js';
+
+/** The 64-bit pattern of a double, and the double of a pattern. */
+const pattern = (x: number) => new BigUint64Array(new Float64Array([x]).buffer)[0];
+const fromPattern = (p: bigint) => new Float64Array(new BigUint64Array([p]).buffer)[0];
+const SIGN = 1n << 63n;
+const INFINITY_BITS = 0x7ff0000000000000n;
+
+/**
+ * Independent reference: round the 63-bit magnitude (exponent and mantissa as one integer) to a
+ * multiple of 2^(52 - mantissaBits), ties away from zero; a carry runs into the exponent by itself.
+ */
+function referencePattern(x: number, mantissaBits: number): bigint {
+  if (Number.isNaN(x)) return 0x7ff8000000000000n;
+  if (x === 0) return 0n;
+  const p = pattern(x);
+  const magnitude = p & (SIGN - 1n);
+  if (magnitude === INFINITY_BITS) return p;
+  const dropped = BigInt(52 - mantissaBits);
+  const rounded = dropped === 0n ? magnitude : ((magnitude + (1n << (dropped - 1n))) >> dropped) << dropped;
+  return (p & SIGN) | rounded;
+}
+
+/** Magnitudes whose dropped bits sit at a rounding edge (tie, just below or above it, all ones, none) or anywhere. */
+const edgyDouble = fc
+  .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: INFINITY_BITS - 1n }), fc.integer({ min: 0, max: 52 }), fc.constantFrom('tie', 'below', 'above', 'ones', 'zero', 'any'))
+  .map(([negative, magnitude, mantissaBits, edge]) => {
+    const dropped = BigInt(52 - mantissaBits);
+    const half = dropped === 0n ? 0n : 1n << (dropped - 1n);
+    const low = { tie: half, below: half - 1n, above: half + 1n, ones: (1n << dropped) - 1n, zero: 0n, any: magnitude & ((1n << dropped) - 1n) }[edge];
+    const m = ((magnitude >> dropped) << dropped) | (low < 0n ? 0n : low);
+    return { x: fromPattern((negative ? SIGN : 0n) | m), mantissaBits };
+  });
 
 const bits = (x: number) => {
   const f = new Float64Array([x]);
@@ -91,6 +124,37 @@ describe('quantize', () => {
     assert.equal(input[0], 1 + 1e-13);
     assert.ok(Object.is(input[1], -0));
     assert.equal(out[0], 1);
+  });
+
+  it('agrees bit for bit with a BigInt reference rounding, at rounding edges and across the word boundary', () => {
+    fc.assert(
+      fc.property(edgyDouble, ({ x, mantissaBits }) => {
+        assert.equal(pattern(quantize([x], mantissaBits)[0]), referencePattern(x, mantissaBits), `x=${x} bits=${mantissaBits}`);
+      }),
+      { seed: 16, numRuns: 3000 },
+    );
+  });
+
+  it('rounds at the word boundary: ties away from zero, just below a tie down', () => {
+    // 20 bits kept: the half unit is bit 31 of the low word; 19 bits: bit 0 of the high word.
+    assert.equal(quantize([1 + 2 ** -21], 20)[0], 1 + 2 ** -20);
+    assert.equal(quantize([1 + 2 ** -21 - 2 ** -52], 20)[0], 1);
+    assert.equal(quantize([1 + 2 ** -20], 19)[0], 1 + 2 ** -19);
+    assert.equal(quantize([1 + 2 ** -20 - 2 ** -52], 19)[0], 1);
+    // All 52 bits kept: a low word of all ones must not carry into the high word.
+    const ones = 1 + (2 ** 32 - 1) * 2 ** -52;
+    assert.equal(quantize([ones], 52)[0], ones);
+    assert.equal(quantize([-ones], 52)[0], -ones);
+  });
+
+  it('keeps infinities at every mantissa setting', () => {
+    for (let m = 0; m <= 52; m++) assert.deepEqual(Array.from(quantize([Infinity, -Infinity, 1], m)), [Infinity, -Infinity, 1]);
+  });
+
+  it('writes only the first values.length slots of the buffer', () => {
+    const out = new Float64Array([7, 7, 7, 7]);
+    quantizeInto([1.3, 2], 2, out);
+    assert.deepEqual(Array.from(out), [1.25, 2, 7, 7]);
   });
 
   it('rejects mantissa bits outside 0..52', () => {
