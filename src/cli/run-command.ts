@@ -10,7 +10,6 @@ import { checkRedisUrl, isRedisUrl, redactRedisUrl } from '../redis/connection.j
 import { checkQueueName, DEFAULT_QUEUE } from '../workers/evaluation-queue.js';
 import { errorMessage } from '../workers/evaluation-task.js';
 import type { Evaluator } from '../workers/evaluator.js';
-import { QueueEvaluator } from '../workers/queue-evaluator.js';
 import { CliError } from './cli-error.js';
 import { EXIT, SIGNAL_EXIT } from './exit-codes.js';
 import { createFailureLog, failedShareWarning } from './failed-share.js';
@@ -74,6 +73,8 @@ async function remoteEvaluator(options: Pick<RunCommandOptions, 'redis' | 'queue
   const problem = checkRedisUrl(options.redis) ?? checkQueueName(options.queue ?? DEFAULT_QUEUE);
   if (problem) throw new CliError(problem);
   try {
+    // Loaded here: BullMQ and ioredis cost a run that does not use them ~0.4 CPU-s of start-up.
+    const { QueueEvaluator } = await import('../workers/queue-evaluator.js');
     return await QueueEvaluator.connect({ url: options.redis, queue: options.queue, onNotice: (line) => process.stderr.write(`deja: ${line}\n`) });
   } catch (error) {
     throw new CliError(`--redis: ${errorMessage(error)}`);

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redactRedisUrl, checkRedisUrl } from '../redis/connection.js';
 import { checkQueueName, DEFAULT_QUEUE } from '../workers/evaluation-queue.js';
-import { QueueWorker, type QueueWorkerStats } from '../workers/queue-worker.js';
+import type { QueueWorker, QueueWorkerStats } from '../workers/queue-worker.js';
 import { CliError } from './cli-error.js';
 import { SIGNAL_EXIT } from './exit-codes.js';
 
@@ -66,6 +66,8 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
   const problem = checkRedisUrl(options.redis) ?? checkQueueName(options.queue);
   if (problem) throw new CliError(problem);
   const status = createStatusWriter();
+  // Loaded here, not by every command: BullMQ is a large share of the CLI's start-up.
+  const { QueueWorker } = await import('../workers/queue-worker.js');
   const worker = new QueueWorker({
     url: options.redis,
     queue: options.queue,

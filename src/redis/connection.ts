@@ -3,7 +3,8 @@
  * cache. URLs are read by ioredis itself (`redis://user:password@host:port/db`,
  * `rediss://` for TLS); the password never reaches a log line.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis, RedisOptions } from 'ioredis';
 
 /** The URL with its password (and user name) replaced, for messages. */
 export function redactRedisUrl(url: string): string {
@@ -53,7 +54,10 @@ export function connectRedis(url: string, options: ConnectOptions = {}): Redis {
     retryStrategy: (times) => Math.min(times * 50, 1000),
     lazyConnect: false,
   };
-  const redis = new Redis(url, settings);
+  // Required here, not imported above: the URL helpers in this file serve every run, ioredis only
+  // the few that connect, and loading it was a tenth of the CLI's start-up (Node caches it after the first).
+  const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+  const redis = new RedisClient(url, settings);
   // Errors surface through the commands that fail; without a listener ioredis would print each reconnect attempt.
   redis.on('error', () => {});
   return redis;

@@ -9,9 +9,7 @@ import { defaultCachePath } from '../cache/cache-location.js';
 import type { CacheStore } from '../cache/cache-store.js';
 import { FunctionalEquivalenceCache } from '../cache/fec.js';
 import { MemoryStore } from '../cache/memory-store.js';
-import { RedisStore } from '../cache/redis-store.js';
 import { isRedisUrl } from '../redis/connection.js';
-import { SqliteStore } from '../cache/sqlite-store.js';
 import { createFunctionalHasher, rememberingHashes } from '../hash/functional-hash.js';
 import { createRng } from '../random/rng.js';
 import type { RestoredRun } from '../record/restore-run.js';
@@ -42,21 +40,29 @@ export interface OpenedCache extends CacheStage {
   record: CacheRecord;
 }
 
-async function openStore(resolved: ResolvedSearch, options: CacheOpenOptions, runUid: string): Promise<CacheStore> {
+/**
+ * The Redis and SQLite stores are loaded only when named: their clients (ioredis, libsql)
+ * were ~0.1-0.4 CPU-s of every run's start-up, in-memory runs included.
+ */
+async function openStore(resolved: ResolvedSearch, options: CacheOpenOptions, runUid: string): Promise<{ store: CacheStore; kind: CacheRecord['store'] }> {
   const { experiment, domain, mantissaBits } = resolved;
   const spec = experiment.cache.store ?? options.defaultStore ?? 'memory';
-  if (spec === 'memory') return new MemoryStore(experiment.cache.capacity, runUid);
+  if (spec === 'memory') return { store: new MemoryStore(experiment.cache.capacity, runUid), kind: 'memory' };
   if (isRedisUrl(spec)) {
+    const { RedisStore } = await import('../cache/redis-store.js');
     // Shared by every coordinator on this Redis (deja run --redis); see docs/SCALE-OUT.md.
-    return RedisStore.open({ url: spec, namespace: cacheNamespace(domain, experiment.domainOptions, mantissaBits).key, runId: runUid, localCapacity: experiment.cache.capacity });
+    const store = await RedisStore.open({ url: spec, namespace: cacheNamespace(domain, experiment.domainOptions, mantissaBits).key, runId: runUid, localCapacity: experiment.cache.capacity });
+    return { store, kind: 'redis' };
   }
   const path = spec === 'persistent' ? defaultCachePath() : resolve(spec);
-  return new SqliteStore({
+  const { SqliteStore } = await import('../cache/sqlite-store.js');
+  const store = new SqliteStore({
     path,
     namespace: cacheNamespace(domain, experiment.domainOptions, mantissaBits),
     run: { uid: runUid, experiment: experiment.name, outDir: options.outDir ? resolve(options.outDir) : null },
     capacity: experiment.cache.capacity,
   });
+  return { store, kind: 'sqlite' };
 }
 
 export async function openCache(resolved: ResolvedSearch, restored: RestoredRun | null, options: CacheOpenOptions): Promise<OpenedCache | null> {
@@ -66,7 +72,7 @@ export async function openCache(resolved: ResolvedSearch, restored: RestoredRun 
   const plainHash = hasher.forKey({ domain: domain.name, version: domain.version, probeKey: domain.probeKey, mantissaBits });
   const hash = domain.stableProbeOutputs === true ? rememberingHashes(plainHash) : plainHash;
   const runUid = options.runUid ?? randomUUID();
-  const store = await openStore(resolved, options, runUid);
+  const { store, kind } = await openStore(resolved, options, runUid);
   const fec = new FunctionalEquivalenceCache<Pending>({
     capacity: experiment.cache.capacity,
     maxEvalsPerHash: experiment.cache.maxEvalsPerHash,
@@ -77,7 +83,6 @@ export async function openCache(resolved: ResolvedSearch, restored: RestoredRun 
   });
   if (restored) fec.restore(restored.cacheEntries, restored.cacheCounters, restored.otherRunCounters);
   const namespace = cacheNamespace(domain, experiment.domainOptions, mantissaBits).key;
-  const kind = store instanceof MemoryStore ? 'memory' : store instanceof RedisStore ? 'redis' : 'sqlite';
   const record: CacheRecord = { store: kind, location: store.location, namespace, runUid };
   return { fec, hash, record };
 }

@@ -57,9 +57,14 @@ function compare(F: number, programs: number, seed: number): void {
         const e2 = new Float64Array(t.nTrain + t.nValid + 3).fill(-1);
         const f1 = js.runner(assembled)(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, createRng(1), e1, 2, classify, 100);
         const f2 = wasm.runner(assembled)(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, createRng(1), e2, 2, classify, 100);
+        // The search's path: the program laid out straight into the module's memory, no assembled arrays.
+        const e3 = new Float64Array(t.nTrain + t.nValid + 3).fill(-1);
+        const f3 = wasm.programRunner(program)(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, createRng(1), e3, 2, classify, 100);
         const where = `program ${i}, F=${F}, classify ${classify}\n${printProgram(program)}`;
         assert.ok(Object.is(f1, f2), `${where}: fitness ${f1} (js) vs ${f2} (wasm)`);
         assert.deepEqual(Array.from(e2), Array.from(e1), `${where}: per-example errors differ`);
+        assert.ok(Object.is(f1, f3), `${where}: fitness ${f1} (js) vs ${f3} (wasm, laid out directly)`);
+        assert.deepEqual(Array.from(e3), Array.from(e1), `${where}: per-example errors differ (laid out directly)`);
         if (f1 > 0) nonTrivial++;
         if (e1.includes(-1, 2)) earlyStops++;
       }

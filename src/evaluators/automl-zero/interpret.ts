@@ -57,29 +57,36 @@ export function memoryLength(memory: MemorySize, F: number): number {
   return memory.scalars + memory.vectors * F + memory.matrices * F * F;
 }
 
-export function assemble(program: Program, F: number, memory: MemorySize): Assembled {
-  // Sized once: growing by push reallocated each array several times, a fifth of a search's allocations.
-  const count = program.setup.length + 2 * program.predict.length + program.learn.length + 5;
-  const code = new Array<number>(4 * count);
-  const data = new Array<number>(3 * count);
+/** Receives a program's steps in order (op id, memory offsets, three data values). */
+export type StepSink = (id: number, out: number, in1: number, in2: number, d0: number, d1: number, d2: number) => void;
+
+/** Where the parts of a laid-out program begin (in steps), and what run() needs to know of it. */
+export interface ProgramShape {
+  count: number;
+  trainBegin: number;
+  validBegin: number;
+  predictWritesFeatures: boolean;
+}
+
+/**
+ * The program's steps in the executor's order (setup, TRAIN_BEGIN, predict,
+ * TRAIN_MID, learn, TRAIN_END, VALID_BEGIN, predict, VALID_END), with memory
+ * offsets resolved: the one definition of that layout, for assemble() and for
+ * the WebAssembly interpreter, which writes the steps straight into its memory.
+ */
+export function layOut(program: Program, F: number, memory: MemorySize, put: StepSink): ProgramShape {
   let k = 0;
-  const put = (id: number, out: number, in1: number, in2: number, d0: number, d1: number, d2: number): void => {
-    code[4 * k] = id;
-    code[4 * k + 1] = out;
-    code[4 * k + 2] = in1;
-    code[4 * k + 3] = in2;
-    data[3 * k] = d0;
-    data[3 * k + 1] = d1;
-    data[3 * k + 2] = d2;
-    k++;
-  };
   const emit = (list: readonly Instruction[]): void => {
     for (const x of list) {
       const op = OPS[x.op];
       put(x.op, memoryOffset(memory, F, op.out, x.out), memoryOffset(memory, F, op.in1, x.in1), memoryOffset(memory, F, op.in2, x.in2), x.data[0] ?? 0, x.data[1] ?? 0, x.data[2] ?? 0);
+      k++;
     }
   };
-  const step = (id: number): void => put(id, 0, 0, 0, 0, 0, 0);
+  const step = (id: number): void => {
+    put(id, 0, 0, 0, 0, 0, 0);
+    k++;
+  };
   emit(program.setup);
   const trainBegin = k;
   step(TRAIN_BEGIN);
@@ -92,6 +99,30 @@ export function assemble(program: Program, F: number, memory: MemorySize): Assem
   emit(program.predict);
   step(VALID_END);
   const predictWritesFeatures = program.predict.some((x) => OPS[x.op].out === 'v' && x.out === FEATURES_VECTOR);
+  return { count: k, trainBegin, validBegin, predictWritesFeatures };
+}
+
+/** The number of steps layOut gives. */
+export function stepCount(program: Program): number {
+  return program.setup.length + 2 * program.predict.length + program.learn.length + 5;
+}
+
+export function assemble(program: Program, F: number, memory: MemorySize): Assembled {
+  // Sized once: growing by push reallocated each array several times, a fifth of a search's allocations.
+  const count = stepCount(program);
+  const code = new Array<number>(4 * count);
+  const data = new Array<number>(3 * count);
+  let k = 0;
+  const { trainBegin, validBegin, predictWritesFeatures } = layOut(program, F, memory, (id, out, in1, in2, d0, d1, d2) => {
+    code[4 * k] = id;
+    code[4 * k + 1] = out;
+    code[4 * k + 2] = in1;
+    code[4 * k + 3] = in2;
+    data[3 * k] = d0;
+    data[3 * k + 1] = d1;
+    data[3 * k + 2] = d2;
+    k++;
+  });
   return { code, data, trainBegin, validBegin, predictWritesFeatures };
 }
 

@@ -27,7 +27,8 @@ export interface RunnableProgram {
   liveInstructions: number;
   /** Whether any live instruction draws random numbers (else the probe needs no fresh generator). */
   random: boolean;
-  assembled: Assembled;
+  /** The JavaScript interpreter's form, made on first use (the WebAssembly one lays the live program out itself). */
+  assembled?: Assembled;
   /** Whether the WebAssembly interpreter can run it (its ops and F; see wasm-interpreter.ts). */
   wasm: boolean;
   /** Filled on first use of the compiled form. */
@@ -91,7 +92,6 @@ export class ProgramCache {
       live,
       liveInstructions,
       random,
-      assembled: this.interpreter.assemble(live),
       wasm: this.wasm?.supports(live) === true,
       probeTicket: -1,
     };
@@ -102,7 +102,11 @@ export class ProgramCache {
 
   runner(entry: RunnableProgram, kind: ExecutorKind): TaskRunner {
     // Made per call, not kept: a closure per kept entry is one more object for every scavenge to copy.
-    if (kind === 'interpreted') return entry.wasm ? this.wasm!.runner(entry.assembled) : this.interpreter.runner(entry.assembled);
+    if (kind === 'interpreted') {
+      if (entry.wasm) return this.wasm!.programRunner(entry.live);
+      entry.assembled ??= this.interpreter.assemble(entry.live);
+      return this.interpreter.runner(entry.assembled);
+    }
     if (entry.compiled === undefined) {
       entry.compiled = compileProgram(entry.live, this.opts);
       this.compiles++;

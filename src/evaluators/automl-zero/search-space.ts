@@ -130,12 +130,11 @@ function alterData(op: OpDef, data: number[], rng: Rng): number[] {
 export function randomInstruction(space: SearchSpace, opId: number, rng: Rng): Instruction {
   const op = OPS[opId];
   if (op.id === NO_OP) return noOp();
-  const x: Instruction = { op: op.id, in1: 0, in2: 0, out: 0, data: [] };
-  if (op.in1 !== null) x.in1 = inAddress(space, op.in1, rng);
-  if (op.in2 !== null) x.in2 = inAddress(space, op.in2, rng);
-  x.out = outAddress(space, op.out!, rng);
-  x.data = randomData(op, rng);
-  return x;
+  // Drawn in this order (in1, in2, out, data), then built in one piece: no placeholder data array.
+  const in1 = op.in1 !== null ? inAddress(space, op.in1, rng) : 0;
+  const in2 = op.in2 !== null ? inAddress(space, op.in2, rng) : 0;
+  const out = outAddress(space, op.out!, rng);
+  return { op: op.id, in1, in2, out, data: randomData(op, rng) };
 }
 
 /** Changes one operand or the data of an instruction (AlterParam). */

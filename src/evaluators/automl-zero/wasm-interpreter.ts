@@ -12,7 +12,7 @@
  * The final fitness formula stays in JavaScript (it needs Math.atan).
  */
 import type { TaskRunner } from './compile.js';
-import { TRAIN_BEGIN, TRAIN_END, TRAIN_MID, VALID_BEGIN, VALID_END, memoryLength, type Assembled } from './interpret.js';
+import { TRAIN_BEGIN, TRAIN_END, TRAIN_MID, VALID_BEGIN, VALID_END, layOut, memoryLength, type Assembled, type ProgramShape } from './interpret.js';
 import { floatToIndex } from './ops.js';
 import { COMPONENTS, FEATURES_VECTOR, type MemorySize, type Program } from './program.js';
 import { F64, I32, encodeModule, f64 as f64Bytes, i32 as i32Bytes, op, u32 } from './wasm-encoder.js';
@@ -355,7 +355,9 @@ export class WasmInterpreter {
   private readonly run: (...args: number[]) => number;
   private f: Float64Array;
   private i: Int32Array;
-  private loaded: Assembled | null = null;
+  /** The program in the module's memory (an assembled form or a live program), and its shape. */
+  private loaded: Assembled | Program | null = null;
+  private shape: ProgramShape = { count: 0, trainBegin: 0, validBegin: 0, predictWritesFeatures: false };
   private readonly taskAt = new WeakMap<Float64Array, number>();
   private readonly tasks = new WeakMap<Float64Array, TaskAddresses>();
   private free: number;
@@ -417,30 +419,40 @@ export class WasmInterpreter {
     return task;
   }
 
+  /** Writes step k into the module's memory. */
+  private put(k: number, id: number, out: number, in1: number, in2: number, d0: number, d1: number, d2: number): void {
+    let at = out;
+    let value = d0;
+    // Element setters: the element index is part of the output address; the value is the last datum.
+    if (id === 57) {
+      at += floatToIndex(d0, this.F);
+      value = d1;
+    } else if (id === 58) {
+      at += floatToIndex(d0, this.F) * this.F + floatToIndex(d1, this.F);
+      value = d2;
+    }
+    const base = this.lay.code / 4 + 4 * k;
+    this.i[base] = id;
+    this.i[base + 1] = at * 8;
+    this.i[base + 2] = in1 * 8;
+    this.i[base + 3] = in2 * 8;
+    this.f[this.lay.data / 8 + k] = value;
+  }
+
   private load(p: Assembled): void {
     if (this.loaded === p) return;
     const { code, data } = p;
     const count = code.length >> 2;
-    const base = this.lay.code / 4;
-    const dataBase = this.lay.data / 8;
-    for (let k = 0; k < count; k++) {
-      const id = code[4 * k];
-      let out = code[4 * k + 1];
-      let value = data[3 * k];
-      // Element setters: the element index is part of the output address; the value is the last datum.
-      if (id === 57) {
-        out += floatToIndex(data[3 * k], this.F);
-        value = data[3 * k + 1];
-      } else if (id === 58) {
-        out += floatToIndex(data[3 * k], this.F) * this.F + floatToIndex(data[3 * k + 1], this.F);
-        value = data[3 * k + 2];
-      }
-      this.i[base + 4 * k] = id;
-      this.i[base + 4 * k + 1] = out * 8;
-      this.i[base + 4 * k + 2] = code[4 * k + 2] * 8;
-      this.i[base + 4 * k + 3] = code[4 * k + 3] * 8;
-      this.f[dataBase + k] = value;
-    }
+    for (let k = 0; k < count; k++) this.put(k, code[4 * k], code[4 * k + 1], code[4 * k + 2], code[4 * k + 3], data[3 * k], data[3 * k + 1], data[3 * k + 2]);
+    this.loaded = p;
+    this.shape = { count, trainBegin: p.trainBegin, validBegin: p.validBegin, predictWritesFeatures: p.predictWritesFeatures };
+  }
+
+  /** Loads a program's steps straight from its instructions (interpret.ts's layOut): no assembled arrays. */
+  private loadProgram(p: Program): void {
+    if (this.loaded === p) return;
+    let k = 0;
+    this.shape = layOut(p, this.F, this.memorySize, (id, out, in1, in2, d0, d1, d2) => this.put(k++, id, out, in1, in2, d0, d1, d2));
     this.loaded = p;
   }
 
@@ -451,10 +463,20 @@ export class WasmInterpreter {
 
   /** A TaskRunner for `p` (a program that `supports` accepted). */
   runner(p: Assembled): TaskRunner {
+    return this.taskRunner(() => this.load(p));
+  }
+
+  /** A TaskRunner for a (live) program that `supports` accepted, laid out when it runs: the same steps as `runner(assemble(p))`. */
+  programRunner(p: Program): TaskRunner {
+    return this.taskRunner(() => this.loadProgram(p));
+  }
+
+  private taskRunner(load: () => void): TaskRunner {
     return (X, Y, nTrain, VX, VY, nValid, _rng, errs, errsOffset, classify, maxAbsError) => {
       const { x, y, vx, vy } = this.placeTask(X, Y, VX, VY);
-      this.load(p);
-      const loss = this.run(p.code.length >> 2, p.trainBegin, p.validBegin, x, y, nTrain, vx, vy, nValid, errs === null ? -1 : this.lay.errs, classify ? 1 : 0, maxAbsError, p.predictWritesFeatures ? 1 : 0);
+      load();
+      const shape = this.shape;
+      const loss = this.run(shape.count, shape.trainBegin, shape.validBegin, x, y, nTrain, vx, vy, nValid, errs === null ? -1 : this.lay.errs, classify ? 1 : 0, maxAbsError, shape.predictWritesFeatures ? 1 : 0);
       if (errs !== null) {
         // Entries after an early stop stay as they were: copy back what was written.
         const written = loss < 0 ? this.i[(this.lay.errs - 8) / 4] : nTrain + nValid;
@@ -468,4 +490,3 @@ export class WasmInterpreter {
     };
   }
 }
-
