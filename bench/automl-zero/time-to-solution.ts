@@ -6,6 +6,13 @@
  * seed; the time to solution sums every attempt, CPU and wall. Inline, one run
  * at a time.
  *
+ * The original's 2e8 steps also count 100 probe steps per individual, so its
+ * experiments end after 0.65-1.1M individuals (median 0.93M measured over 40);
+ * `--restart-individuals N` restarts after N individuals instead. With
+ * `--fresh-tasks` every attempt also draws its own task set (task seed 1000 +
+ * run seed), as the original's --randomize_task_seeds does per experiment;
+ * without it every attempt learns the experiment file's fixed tasks.
+ *
  * With `--cpp <launcher script>` the same seeds run the C++ original instead
  * (cpp-run.ts): one process per seed that restarts by itself (its
  * max_train_steps, 2e8) until an experiment's best program reaches the target
@@ -14,7 +21,8 @@
  * finishes the experiment's training-step budget before checking.
  *
  *   npm run build && node dist/bench/automl-zero/time-to-solution.js [--seeds 1-10]
- *       [--cache both|on|off] [--restart-evaluations 200000] [--max-cpu-seconds 120]
+ *       [--cache both|on|off] [--restart-evaluations 200000 | --restart-individuals 930000]
+ *       [--fresh-tasks] [--max-cpu-seconds 120]
  *       [--experiment experiments/automl-zero-linear.json] [--out .bench-out/az-tts] [--cpp path/run_demo_local.sh]
  */
 import { readFileSync } from 'node:fs';
@@ -29,6 +37,8 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '1-10' },
     cache: { type: 'string', default: 'both' },
     'restart-evaluations': { type: 'string', default: '200000' },
+    'restart-individuals': { type: 'string' },
+    'fresh-tasks': { type: 'boolean', default: false },
     'max-cpu-seconds': { type: 'string', default: '120' },
     experiment: { type: 'string', default: 'experiments/automl-zero-linear.json' },
     out: { type: 'string', default: '.bench-out/az-tts' },
@@ -41,11 +51,21 @@ const seeds = Array.from({ length: (last ?? first) - first + 1 }, (_, i) => firs
 const here = resolve('.'); // run from the checkout's root, as the usage line says
 const base = JSON.parse(readFileSync(values.experiment!, 'utf8')) as Record<string, unknown> & { budget: { targetFitness?: number } };
 const target = base.budget.targetFitness ?? 0.9999;
-const experiment = { ...base, budget: { maxEvaluations: Number(values['restart-evaluations']), targetFitness: target } };
+const restart = values['restart-individuals'] !== undefined
+  ? { maxProposals: Number(values['restart-individuals']) }
+  : { maxEvaluations: Number(values['restart-evaluations']) };
+const experiment = { ...base, budget: { ...restart, targetFitness: target } };
+/** The experiment of one attempt: with --fresh-tasks, its own task set (the original's --randomize_task_seeds). */
+function attemptExperiment(runSeed: number): Record<string, unknown> {
+  if (!values['fresh-tasks']) return experiment;
+  const options = base.domainOptions as { tasks: Array<Record<string, unknown>> };
+  const tasks = options.tasks.map((t) => ({ ...t, seed: 1000 + runSeed }));
+  return { ...experiment, domainOptions: { ...options, tasks } };
+}
 const maxCpu = Number(values['max-cpu-seconds']);
 const cacheModes = values.cache === 'both' ? [true, false] : [values.cache === 'on'];
 
-console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')}; target ${target}; restart after ${values['restart-evaluations']} evaluations`);
+console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')}; target ${target}; restart after ${values['restart-individuals'] ?? values['restart-evaluations']} ${values['restart-individuals'] ? 'individuals' : 'evaluations'}${values['fresh-tasks'] ? ', fresh tasks per attempt' : ''}`);
 const lines: string[] = [];
 for (const cache of cacheModes) {
   const solved: Array<{ cpu: number; wall: number }> = [];
@@ -70,7 +90,7 @@ for (const cache of cacheModes) {
     // Attempt k of seed s runs with seed s + 1000 k: the original draws a fresh seed per experiment.
     while (!reached && cpu < maxCpu) {
       const runSeed = seed + 1000 * attempts;
-      const r = measuredRun({ deja: here, experiment, seed: runSeed, workers: 0, cache, outDir: join(values.out!, `${cache ? 'cache' : 'nocache'}-s${seed}-a${attempts}`) });
+      const r = measuredRun({ deja: here, experiment: attemptExperiment(runSeed), seed: runSeed, workers: 0, cache, outDir: join(values.out!, `${cache ? 'cache' : 'nocache'}-s${seed}-a${attempts}`) });
       attempts++;
       cpu += r.cpuSeconds;
       wall += r.wallSeconds;
