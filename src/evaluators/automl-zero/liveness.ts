@@ -110,8 +110,12 @@ function keepBits(t: BitTables, code: Instruction[], liveOut: number): Instructi
   return kept.length === code.length ? code : kept.reverse();
 }
 
-function pruneWithBits(program: Program, size: MemorySize): Program {
-  const t = bitTables(size);
+/**
+ * The slots live at the end of each component (out[0] setup, out[1] predict,
+ * out[2] learn), as bits: predict and learn feed each other across training
+ * steps, so their live inputs are iterated to a fixed point.
+ */
+function liveOuts(t: BitTables, program: Program, size: MemorySize, out: Int32Array): void {
   const overwritten = ~((1 << slotIndex(size, 's', LABEL_SCALAR)) | (1 << slotIndex(size, 'v', FEATURES_VECTOR)));
   const prediction = 1 << slotIndex(size, 's', PREDICTION_SCALAR);
   let predictIn = 0;
@@ -123,17 +127,25 @@ function pruneWithBits(program: Program, size: MemorySize): Program {
     predictIn |= nextPredictIn;
     learnIn |= nextLearnIn;
   }
-  return {
-    setup: keepBits(t, program.setup, predictIn & overwritten),
-    predict: keepBits(t, program.predict, prediction | ((learnIn | predictIn) & overwritten)),
-    learn: keepBits(t, program.learn, predictIn & overwritten),
-  };
+  out[0] = predictIn & overwritten;
+  out[1] = prediction | ((learnIn | predictIn) & overwritten);
+  out[2] = predictIn & overwritten;
+}
+
+function pruneWithBits(program: Program, size: MemorySize): Program {
+  const t = bitTables(size);
+  const live = new Int32Array(3);
+  liveOuts(t, program, size, live);
+  return { setup: keepBits(t, program.setup, live[0]), predict: keepBits(t, program.predict, live[1]), learn: keepBits(t, program.learn, live[2]) };
 }
 
 /** The most instructions a component may have for liveMasks (one bit each in an int32). */
 const MASK_BITS = 31;
 
-/** Like backwardBits, but returns which instructions matter (bit i: instruction i). */
+/**
+ * Like backwardBits, but returns which instructions matter (bit i: instruction i). A separate
+ * loop rather than an option of backwardBits: it runs for every child and must not allocate.
+ */
 function keptMask(t: BitTables, code: readonly Instruction[], liveOut: number): number {
   let live = liveOut;
   let mask = 0;
@@ -165,20 +177,11 @@ export function liveMasks(program: Program, size: MemorySize, out: Int32Array): 
   if (size.scalars + size.vectors + size.matrices > 31) return false;
   if (program.setup.length > MASK_BITS || program.predict.length > MASK_BITS || program.learn.length > MASK_BITS) return false;
   const t = bitTables(size);
-  const overwritten = ~((1 << slotIndex(size, 's', LABEL_SCALAR)) | (1 << slotIndex(size, 'v', FEATURES_VECTOR)));
-  const prediction = 1 << slotIndex(size, 's', PREDICTION_SCALAR);
-  let predictIn = 0;
-  let learnIn = 0;
-  for (;;) {
-    const nextPredictIn = backwardBits(t, program.predict, prediction | ((learnIn | predictIn) & overwritten), null);
-    const nextLearnIn = backwardBits(t, program.learn, nextPredictIn & overwritten, null);
-    if ((nextPredictIn | predictIn) === predictIn && (nextLearnIn | learnIn) === learnIn) break;
-    predictIn |= nextPredictIn;
-    learnIn |= nextLearnIn;
-  }
-  out[0] = keptMask(t, program.setup, predictIn & overwritten);
-  out[1] = keptMask(t, program.predict, prediction | ((learnIn | predictIn) & overwritten));
-  out[2] = keptMask(t, program.learn, predictIn & overwritten);
+  // `out` holds each component's live-out bits first, then its mask: no scratch per child.
+  liveOuts(t, program, size, out);
+  out[0] = keptMask(t, program.setup, out[0]);
+  out[1] = keptMask(t, program.predict, out[1]);
+  out[2] = keptMask(t, program.learn, out[2]);
   return true;
 }
 
