@@ -28,7 +28,8 @@ interface Setup {
   cache?: boolean;
   probe?: (c: unknown) => ArrayLike<number> | Promise<ArrayLike<number>>;
   verifyProbability?: number;
-  recheck?: boolean;
+  /** Whether probes are rechecked; 'default': the stage's default. */
+  recheck?: boolean | 'default';
   maxEvalsPerHash?: number;
   store?: CacheStore;
 }
@@ -43,16 +44,28 @@ function stage(setup: Setup = {}) {
   const dispatched: Pending[] = [];
   const evaluation = { dispatch: (p: Pending) => void dispatched.push({ ...p }) } as unknown as EvaluationStage;
   const settled: Array<[number, CacheOutcome, number | null, SettleDetails]> = [];
-  const settler = { settle: (p: Pending, o: CacheOutcome, f: number | null, d: SettleDetails) => settled.push([p.id, o, f, d]) } as unknown as Settler;
+  /** Each settled proposal's probe time, as the settler sees it. */
+  const settledProbeMs: number[] = [];
+  const settler = {
+    settle: (p: Pending, o: CacheOutcome, f: number | null, d: SettleDetails) => (settledProbeMs.push(p.probeMs), settled.push([p.id, o, f, d])),
+  } as unknown as Settler;
   const state = new RunState({ maxEvaluations: 100 }, 1000, null);
   const verifier = new Verifier(setup.verifyProbability ?? 0, 1e-9, createRng(2));
   const cache = setup.cache === false ? null : { fec, hash };
-  const s = new ProposalStage(state, searcher, domain, cache, evaluation, settler, verifier, setup.recheck ?? false);
+  const s = setup.recheck === 'default'
+    ? new ProposalStage(state, searcher, domain, cache, evaluation, settler, verifier)
+    : new ProposalStage(state, searcher, domain, cache, evaluation, settler, verifier, setup.recheck ?? false);
   const propose = (candidate: unknown, parentId: number | null = null) => {
     proposals.push({ candidate, parentId });
     return s.proposeOne();
   };
-  return { s, state, fec, dispatched, settled, probed, propose, verifier };
+  /** Proposes and returns the wall time the call took, in ms. */
+  const timed = (candidate: unknown) => {
+    const start = performance.now();
+    propose(candidate);
+    return performance.now() - start;
+  };
+  return { s, state, fec, dispatched, settled, settledProbeMs, probed, propose, timed, verifier };
 }
 
 describe('proposal stage', () => {
@@ -212,5 +225,29 @@ describe('proposal stage', () => {
     await tick();
     await tick();
     assert.deepEqual(t.dispatched.map((p) => [p.id, p.lookup]), [[0, 'miss'], [2, 'miss']]);
+  });
+  it('probe time is the time the probe took: at most the proposal\'s own time, for routed and failed proposals', () => {
+    const t = stage({ probe: (c) => { if (c === 2) throw new Error('no'); return [c as number]; } });
+    const spans = [1, 2, 3].map((c) => t.timed(c));
+    assert.deepEqual(t.dispatched.map((p) => p.id), [0, 2]);
+    const probeMs = [t.dispatched[0].probeMs, t.settledProbeMs[0], t.dispatched[1].probeMs];
+    for (let i = 0; i < 3; i++) assert.ok(probeMs[i] >= 0 && probeMs[i] <= spans[i], `#${i}: ${probeMs[i]} of ${spans[i]} ms`);
+    assert.ok(Math.abs(t.state.probeMs - (probeMs[0] + probeMs[2])) < 1e-9, 'routed proposals add their probe time to the run\'s');
+  });
+
+  it('rechecks probes by default', () => {
+    const t = stage({ recheck: 'default' });
+    t.propose(3);
+    assert.deepEqual(t.probed, [3, 3]);
+    assert.deepEqual(t.dispatched.map((p) => p.id), [0]);
+  });
+
+  it('a sampled full hit on another run\'s entry carries what it saved', () => {
+    const other = new MemoryStore(100, 'other');
+    other.claim(hash([4]), 1);
+    other.complete(hash([4]), 6, 0.75);
+    const t = stage({ store: other.forRun('me'), verifyProbability: 1 });
+    t.propose(4);
+    assert.deepEqual(t.dispatched.map((p) => [p.id, p.lookup, p.verify]), [[0, 'full-hit', { stored: 6, forgotten: false, madeBy: null, fromOtherRun: true, savedCost: 0.75 }]]);
   });
 });

@@ -61,6 +61,7 @@ function harness(o: Options) {
     land: (p: Pending, outcome: EvaluationOutcome) => {
       state.inFlight--;
       landed.push(p.id);
+      state.observe(p.id, null, p.id);
       assert.equal(outcome.ok && outcome.fitness, p.id);
       // The joins wait on the oldest evaluation in flight, as the cache's joins do.
       const joined = joinsOn.splice(0);
@@ -221,5 +222,16 @@ describe('search loop', () => {
     h.finishAll();
     assert.equal(await running, 'interrupted');
     assert.deepEqual(h.landed, [0, 1], 'what was in flight still lands');
+  });
+  it('keeps the stop reason first decided: a target reached by the last results does not replace a budget', async () => {
+    const h = harness({ slots: 3, budget: { maxEvaluations: 2, targetFitness: 1 }, manual: true });
+    const done = h.run();
+    await tick();
+    h.finishAll();
+    assert.equal(await done, 'max-evaluations');
+    assert.equal(h.state.targetReached, true, 'evaluation #1 reached the target after the budget stopped proposing');
+    const target = harness({ slots: 1, budget: { maxEvaluations: 5, targetFitness: 1 } });
+    assert.equal(await target.run(), 'target-fitness');
+    assert.equal(target.state.proposals, 2);
   });
 });
