@@ -42,6 +42,33 @@ export type TaskRunner = (
   maxAbsError: number,
 ) => number;
 
+/** What a PairRunner reads of a task (tasks.ts's Task has it). */
+export interface TaskArrays {
+  X: Float64Array;
+  Y: Float64Array;
+  VX: Float64Array;
+  VY: Float64Array;
+  classify: boolean;
+}
+
+/**
+ * Runs one program on two tasks at once, both with `nTrain` and `nValid`
+ * examples and the same kind: fitness[0] and fitness[1] receive what a
+ * TaskRunner returns for each, and errs (if given) each one's errors at
+ * offsetA and offsetB, exactly as two TaskRunner calls would write them.
+ */
+export type PairRunner = (
+  a: TaskArrays,
+  b: TaskArrays,
+  nTrain: number,
+  nValid: number,
+  errs: Float64Array | null,
+  offsetA: number,
+  offsetB: number,
+  maxAbsError: number,
+  fitness: Float64Array,
+) => void;
+
 export interface CompileOptions {
   F: number;
   memory: MemorySize;

@@ -188,13 +188,14 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
       const entry = runnableOf(candidate);
       if (!probes.holds(entry.probeTicket)) {
         entry.probeTicket = probes.take();
-        probeOnTasks(programs.runner(entry, probeWith), tasks, config.probe, config.maxAbsError, entry.random, probes.view(entry.probeTicket));
+        const out = probes.view(entry.probeTicket);
+        probeOnTasks(programs.runner(entry, probeWith), tasks, config.probe, config.maxAbsError, entry.random, out, programs.pairRunner(entry, probeWith));
       }
       return probes.view(entry.probeTicket);
     },
     evaluate: (candidate, ctx) => {
       const entry = runnableOf(candidate);
-      const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(entry, evaluateWith), tasks, entry.random ? ctx.rng : NO_RNG, config.maxAbsError);
+      const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(entry, evaluateWith), tasks, entry.random ? ctx.rng : NO_RNG, config.maxAbsError, programs.pairRunner(entry, evaluateWith));
       return { fitness, metrics: { minTaskFitness: Math.min(...taskFitnesses), liveInstructions: entry.liveInstructions } };
     },
     describe: (candidate) => describeProgram(programOf(candidate), config),
@@ -202,8 +203,9 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     finalEvaluate: config.finalTasks.length === 0 ? undefined : (candidate) => {
       // Made on first use: worker threads never need them.
       finalTasks ??= generateTasks(config.finalTasks, config.F);
-      const run = programs.runner(runnableOf(candidate), executorFor(finalTasks));
-      const { fitness, taskFitnesses } = evaluateOnTasks(run, finalTasks, createRng(0, 'final'), config.maxAbsError);
+      const entry = runnableOf(candidate);
+      const kind = executorFor(finalTasks);
+      const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(entry, kind), finalTasks, createRng(0, 'final'), config.maxAbsError, programs.pairRunner(entry, kind));
       return { fitness, metrics: { tasks: finalTasks.length, trainExamples: finalTasks[0].nTrain, minTaskFitness: Math.min(...taskFitnesses) } };
     },
     validate,
