@@ -95,8 +95,7 @@ function comparePairs(js: Interpreter, wasm: WasmInterpreter, assembled: ReturnT
         const [ta, tb] = [tasks[a], tasks[b]].map((t) => ({ ...t, classify }));
         const n = ta.nTrain + ta.nValid;
         const errs = new Float64Array(2 * n + 3).fill(-1);
-        const fitness = new Float64Array(2);
-        pair(ta, tb, ta.nTrain, ta.nValid, errs, 1, n + 3, 100, fitness);
+        const fitness = Array.from(pair(ta, tb, ta.nTrain, ta.nValid, errs, 1, n + 3, 100));
         const label = `${where}, classify ${classify}, tasks ${a} and ${b}\n${printProgram(program)}`;
         assert.ok(Object.is(fitness[0], alone[a].fitness), `${label}: lane 0 fitness ${fitness[0]} vs ${alone[a].fitness}`);
         assert.ok(Object.is(fitness[1], alone[b].fitness), `${label}: lane 1 fitness ${fitness[1]} vs ${alone[b].fitness}`);
@@ -104,9 +103,8 @@ function comparePairs(js: Interpreter, wasm: WasmInterpreter, assembled: ReturnT
         assert.deepEqual(Array.from(errs.subarray(n + 3)), alone[b].errs, `${label}: lane 1 errors`);
         assert.deepEqual([errs[0], errs[n + 1], errs[n + 2]], [-1, -1, -1], `${label}: wrote outside its errors`);
         // Without errors: the same fitnesses.
-        const quiet = new Float64Array(2);
-        pair(ta, tb, ta.nTrain, ta.nValid, null, 0, 0, 100, quiet);
-        assert.deepEqual(Array.from(quiet), Array.from(fitness), `${label}: fitness without errors`);
+        const quiet = Array.from(pair(ta, tb, ta.nTrain, ta.nValid, null, 0, 0, 100));
+        assert.deepEqual(quiet, fitness, `${label}: fitness without errors`);
       }
     }
   }

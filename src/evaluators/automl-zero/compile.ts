@@ -53,9 +53,9 @@ export interface TaskArrays {
 
 /**
  * Runs one program on two tasks at once, both with `nTrain` and `nValid`
- * examples and the same kind: fitness[0] and fitness[1] receive what a
- * TaskRunner returns for each, and errs (if given) each one's errors at
- * offsetA and offsetB, exactly as two TaskRunner calls would write them.
+ * examples and the same kind: returns what a TaskRunner returns for each, in
+ * an array the runner reuses (read it before its next run), and writes errs
+ * (if given) at offsetA and offsetB exactly as two TaskRunner calls would.
  */
 export type PairRunner = (
   a: TaskArrays,
@@ -66,8 +66,7 @@ export type PairRunner = (
   offsetA: number,
   offsetB: number,
   maxAbsError: number,
-  fitness: Float64Array,
-) => void;
+) => Readonly<Float64Array>;
 
 export interface CompileOptions {
   F: number;

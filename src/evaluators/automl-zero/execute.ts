@@ -41,28 +41,26 @@ function pairable(a: Task, b: Task | undefined): b is Task {
  * it is given and they match; either way each task's fitness is the same.
  */
 export function evaluateOnTasks(run: TaskRunner, tasks: readonly Task[], rng: OpRng, maxAbsError: number, pair: PairRunner | null = null): TaskScores {
-  const taskFitnesses: number[] = [];
-  let total = 0;
-  const add = (f: number): void => {
-    // Guard: a runner never returns NaN, but a NaN here would poison the mean.
-    const fitness = f === f ? f : 0;
-    taskFitnesses.push(fitness);
-    total += fitness;
-  };
-  const both = pair === null ? null : new Float64Array(2);
+  const taskFitnesses = new Array<number>(tasks.length);
   for (let k = 0; k < tasks.length; k++) {
     const t = tasks[k];
     const u = tasks[k + 1];
-    if (both !== null && pairable(t, u)) {
-      pair!(t, u, t.nTrain, t.nValid, null, 0, 0, maxAbsError, both);
-      add(both[0]);
-      add(both[1]);
-      k++;
+    if (pair !== null && pairable(t, u)) {
+      const both = pair(t, u, t.nTrain, t.nValid, null, 0, 0, maxAbsError);
+      taskFitnesses[k] = notNaN(both[0]);
+      taskFitnesses[++k] = notNaN(both[1]);
     } else {
-      add(run(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, rng, null, 0, t.classify, maxAbsError));
+      taskFitnesses[k] = notNaN(run(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, rng, null, 0, t.classify, maxAbsError));
     }
   }
+  let total = 0;
+  for (const f of taskFitnesses) total += f;
   return { fitness: tasks.length === 0 ? 0 : total / tasks.length, taskFitnesses };
+}
+
+/** Guard: a runner never returns NaN, but a NaN here would poison the mean. */
+function notNaN(f: number): number {
+  return f === f ? f : 0;
 }
 
 /** Probe length: per task, its index then its train and validation errors. */
@@ -88,7 +86,6 @@ export function probeOnTasks(
 ): Float64Array {
   // A plain loop: TypedArray.prototype.fill is a call into the runtime, slow on this hot path.
   for (let k = 0; k < out.length; k++) out[k] = NaN;
-  const fitness = pair === null ? null : new Float64Array(2);
   let offset = 0;
   for (let k = 0; k < tasks.length; k++) {
     const t = tasks[k];
@@ -97,10 +94,10 @@ export function probeOnTasks(
     out[offset] = t.index;
     const u = tasks[k + 1];
     // A pair needs both probes the same length; a pair runner is only given for programs that draw no random numbers.
-    if (fitness !== null && u !== undefined && u.classify === t.classify && Math.min(probe.trainExamples, u.nTrain) === nTrain && Math.min(probe.validExamples, u.nValid) === nValid) {
+    if (pair !== null && u !== undefined && u.classify === t.classify && Math.min(probe.trainExamples, u.nTrain) === nTrain && Math.min(probe.validExamples, u.nValid) === nValid) {
       const next = offset + 1 + nTrain + nValid;
       out[next] = u.index;
-      pair!(t, u, nTrain, nValid, out, offset + 1, next + 1, maxAbsError, fitness);
+      pair(t, u, nTrain, nValid, out, offset + 1, next + 1, maxAbsError);
       offset = next + 1 + nTrain + nValid;
       k++;
       continue;

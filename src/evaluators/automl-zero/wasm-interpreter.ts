@@ -165,6 +165,8 @@ export class WasmInterpreter {
   private readonly run: (...args: number[]) => number;
   /** The same dispatch loop over two tasks at once (wasm-lanes.ts), in a second module sharing the memory. */
   private readonly runLanes: (...args: number[]) => number;
+  /** What a pair runner returns (reused: one pair runs at a time in a thread). */
+  private readonly pairFitness = new Float64Array(2);
   private f: Float64Array;
   private i: Int32Array;
   /** The program in the module's memory (an assembled form or a live program), and its shape. */
@@ -284,13 +286,14 @@ export class WasmInterpreter {
    * TaskRunner gives it.
    */
   pairRunner(p: Program): PairRunner {
-    const single = this.programRunner(p);
-    return (a, b, nTrain, nValid, errs, offsetA, offsetB, maxAbsError, fitness) => {
+    const fitness = this.pairFitness;
+    return (a, b, nTrain, nValid, errs, offsetA, offsetB, maxAbsError) => {
       if (errs !== null && nTrain + nValid > ERRORS_PER_LANE) {
         // More errors than a lane holds: one task at a time.
+        const single = this.programRunner(p);
         fitness[0] = single(a.X, a.Y, nTrain, a.VX, a.VY, nValid, null as never, errs, offsetA, a.classify, maxAbsError);
         fitness[1] = single(b.X, b.Y, nTrain, b.VX, b.VY, nValid, null as never, errs, offsetB, b.classify, maxAbsError);
-        return;
+        return fitness;
       }
       const first = this.placeTask(a.X, a.Y, a.VX, a.VY);
       const second = this.placeTask(b.X, b.Y, b.VX, b.VY);
@@ -307,6 +310,7 @@ export class WasmInterpreter {
         if (errs !== null) this.copyErrors(errs, lane === 0 ? offsetA : offsetB, lay.errs / 8 + lane * ERRORS_PER_LANE, stop >= 0 ? stop : nTrain + nValid);
         fitness[lane] = stop >= 0 ? 0 : taskFitness(this.f[lay.result / 8 + lane], a.classify, nValid);
       }
+      return fitness;
     };
   }
 
