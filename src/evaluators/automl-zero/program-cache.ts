@@ -12,7 +12,7 @@
  * and off).
  */
 import { LRUCache } from 'lru-cache';
-import { compileProgram, type CompileOptions, type TaskRunner } from './compile.js';
+import { compileProgram, type CompileOptions, type PairRunner, type TaskRunner } from './compile.js';
 import { Interpreter, type Assembled } from './interpret.js';
 import { liveMasks, pruneByMasks, pruneDeadCode } from './liveness.js';
 import { OPS } from './ops.js';
@@ -98,6 +98,11 @@ export class ProgramCache {
     if (bucket !== undefined) bucket.push(entry);
     else this.byKey.set(key, [entry]);
     return entry;
+  }
+
+  /** Runs two tasks at once where `entry` runs in the WebAssembly interpreter (null: one task at a time). */
+  pairRunner(entry: RunnableProgram, kind: ExecutorKind): PairRunner | null {
+    return kind === 'interpreted' && entry.wasm ? this.wasm!.pairRunner(entry.live) : null;
   }
 
   runner(entry: RunnableProgram, kind: ExecutorKind): TaskRunner {
