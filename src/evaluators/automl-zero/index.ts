@@ -194,7 +194,8 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
       return probes.view(entry.probeTicket);
     },
     evaluate: (candidate, ctx) => {
-      const entry = runnableOf(candidate);
+      // Not probed (no cache): run it without the memo, and keep its entry for a later final evaluation.
+      const entry = candidate instanceof MadeCandidate ? (candidate.runnable ??= programs.unmemoized(candidate.parsed)) : runnableOf(candidate);
       const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(entry, evaluateWith), tasks, entry.random ? ctx.rng : NO_RNG, config.maxAbsError, programs.pairRunner(entry, evaluateWith));
       return { fitness, metrics: { minTaskFitness: smallest(taskFitnesses), liveInstructions: entry.liveInstructions } };
     },

@@ -179,9 +179,10 @@ export function laneIsa(base: number, temp: number, scratch: number): Isa {
  * Op bodies: the emitters of ops.ts, written out for F <= 4 (unrolled, sums in
  * the same order), in the instructions of `v`: one f64 per slot (the
  * interpreter) or two lanes of f64x2 (the lane-pair interpreter, two tasks at
- * once). Each lane computes exactly what the f64 form computes.
+ * once). Each lane computes exactly what the f64 form computes. Each body is
+ * written out when asked for: a search space uses a few of the 58 ops.
  */
-export function opBodies(v: Isa, F: number, dataAt: Code): Map<number, Code> {
+export function opBodies(v: Isa, F: number, dataAt: Code): Map<number, () => Code> {
   const at = (l: number, k = 0): Code => v.load(get(l), v.base + v.width * k);
   const each = (body: (k: number) => Code): Code => Array.from({ length: F }, (_, k) => body(k)).flat();
   const out = (k: number, value: Code): Code => v.store(get(L.o), v.base + v.width * k, value);
@@ -206,73 +207,73 @@ export function opBodies(v: Isa, F: number, dataAt: Code): Map<number, Code> {
   // `let q = 0; q += ...` over all cells, as the matrix norm, mean and standard deviation emitters.
   const fromZero = (term: (r: number, k: number) => Code): Code => [...v.c(0), ...eachCell((r, k) => [...term(r, k), ...v.add])];
   const sqrtMeanSqMinusMeanSq = (count: Code): Code => [...get(L.w), ...count, ...v.div, ...get(L.q), ...count, ...v.div, ...get(L.q), ...count, ...v.div, ...v.mul, ...v.sub, ...v.sqrt];
-  const bodies = new Map<number, Code>([
-    [1, scalarBinary(v.add)],
-    [2, scalarBinary(v.sub)],
-    [3, scalarBinary(v.mul)],
-    [4, scalarBinary(v.div)],
-    [5, out(0, [...at(L.a), ...v.abs])],
-    [6, out(0, [...v.c(1), ...at(L.a), ...v.div])],
-    [15, out(0, pick(v.c(1), v.c(0), [...at(L.a), ...v.c(0), ...v.ge]))],
-    [16, each((k) => out(k, pick(v.c(1), v.c(0), [...at(L.a, k), ...v.c(0), ...v.gt])))],
-    [18, each((k) => out(k, [...at(L.b, k), ...at(L.a), ...v.mul]))],
-    [19, each((k) => out(k, at(L.a)))],
-    [20, each((k) => out(k, [...v.c(1), ...at(L.a, k), ...v.div]))],
-    [21, out(0, [...sum(Array.from({ length: F }, (_, k) => [...at(L.a, k), ...at(L.a, k), ...v.mul])), ...v.sqrt])],
-    [22, each((k) => out(k, [...at(L.a, k), ...v.abs]))],
-    [23, vectorBinary(v.add)],
-    [24, vectorBinary(v.sub)],
-    [25, vectorBinary(v.mul)],
-    [26, vectorBinary(v.div)],
-    [27, out(0, sum(Array.from({ length: F }, (_, k) => [...at(L.a, k), ...at(L.b, k), ...v.mul])))],
-    [44, out(0, min(at(L.a), at(L.b)))],
-    [45, each((k) => out(k, min(at(L.a, k), at(L.b, k))))],
-    [47, out(0, max(at(L.a), at(L.b)))],
-    [48, each((k) => out(k, max(at(L.a, k), at(L.b, k))))],
-    [50, out(0, [...sum(Array.from({ length: F }, (_, k) => at(L.a, k))), ...n, ...v.div])],
+  const bodies = new Map<number, () => Code>([
+    [1, () => scalarBinary(v.add)],
+    [2, () => scalarBinary(v.sub)],
+    [3, () => scalarBinary(v.mul)],
+    [4, () => scalarBinary(v.div)],
+    [5, () => out(0, [...at(L.a), ...v.abs])],
+    [6, () => out(0, [...v.c(1), ...at(L.a), ...v.div])],
+    [15, () => out(0, pick(v.c(1), v.c(0), [...at(L.a), ...v.c(0), ...v.ge]))],
+    [16, () => each((k) => out(k, pick(v.c(1), v.c(0), [...at(L.a, k), ...v.c(0), ...v.gt])))],
+    [18, () => each((k) => out(k, [...at(L.b, k), ...at(L.a), ...v.mul]))],
+    [19, () => each((k) => out(k, at(L.a)))],
+    [20, () => each((k) => out(k, [...v.c(1), ...at(L.a, k), ...v.div]))],
+    [21, () => out(0, [...sum(Array.from({ length: F }, (_, k) => [...at(L.a, k), ...at(L.a, k), ...v.mul])), ...v.sqrt])],
+    [22, () => each((k) => out(k, [...at(L.a, k), ...v.abs]))],
+    [23, () => vectorBinary(v.add)],
+    [24, () => vectorBinary(v.sub)],
+    [25, () => vectorBinary(v.mul)],
+    [26, () => vectorBinary(v.div)],
+    [27, () => out(0, sum(Array.from({ length: F }, (_, k) => [...at(L.a, k), ...at(L.b, k), ...v.mul])))],
+    [44, () => out(0, min(at(L.a), at(L.b)))],
+    [45, () => each((k) => out(k, min(at(L.a, k), at(L.b, k))))],
+    [47, () => out(0, max(at(L.a), at(L.b)))],
+    [48, () => each((k) => out(k, max(at(L.a, k), at(L.b, k))))],
+    [50, () => out(0, [...sum(Array.from({ length: F }, (_, k) => at(L.a, k))), ...n, ...v.div])],
     [
       54,
-      [
+      () => [
         ...set(L.q, sum(Array.from({ length: F }, (_, k) => at(L.a, k)))),
         ...set(L.w, sum(Array.from({ length: F }, (_, k) => [...at(L.a, k), ...at(L.a, k), ...v.mul]))),
         // Math.sqrt(w / F - (q / F) * (q / F))
         ...out(0, sqrtMeanSqMinusMeanSq(n)),
       ],
     ],
-    [7, unaryMath('sin')],
-    [8, unaryMath('cos')],
-    [9, unaryMath('tan')],
-    [10, unaryMath('asin')],
-    [11, unaryMath('acos')],
-    [12, unaryMath('atan')],
-    [13, unaryMath('exp')],
-    [14, unaryMath('log')],
-    [17, eachCell((r, k) => outM(r, k, pick(v.c(1), v.c(0), [...m(L.a, r, k), ...v.c(0), ...v.gt])))],
-    [28, eachCell((r, k) => outM(r, k, [...at(L.a, r), ...at(L.b, k), ...v.mul]))],
-    [29, eachCell((r, k) => outM(r, k, [...m(L.b, r, k), ...at(L.a), ...v.mul]))],
-    [30, eachCell((r, k) => outM(r, k, [...v.c(1), ...m(L.a, r, k), ...v.div]))],
+    [7, () => unaryMath('sin')],
+    [8, () => unaryMath('cos')],
+    [9, () => unaryMath('tan')],
+    [10, () => unaryMath('asin')],
+    [11, () => unaryMath('acos')],
+    [12, () => unaryMath('atan')],
+    [13, () => unaryMath('exp')],
+    [14, () => unaryMath('log')],
+    [17, () => eachCell((r, k) => outM(r, k, pick(v.c(1), v.c(0), [...m(L.a, r, k), ...v.c(0), ...v.gt])))],
+    [28, () => eachCell((r, k) => outM(r, k, [...at(L.a, r), ...at(L.b, k), ...v.mul]))],
+    [29, () => eachCell((r, k) => outM(r, k, [...m(L.b, r, k), ...at(L.a), ...v.mul]))],
+    [30, () => eachCell((r, k) => outM(r, k, [...v.c(1), ...m(L.a, r, k), ...v.div]))],
     // The output vector may be the input vector: through temporaries, as the emitter.
-    [31, [...range(F).flatMap((r) => toTmp(r, sum(range(F).map((k) => [...m(L.a, r, k), ...at(L.b, k), ...v.mul])))), ...range(F).flatMap((r) => out(r, tmp(r)))]],
-    [32, eachCell((r, k) => outM(r, k, at(L.a, r)))],
-    [33, eachCell((r, k) => outM(r, k, at(L.a, k)))],
-    [34, out(0, [...fromZero((r, k) => [...m(L.a, r, k), ...m(L.a, r, k), ...v.mul]), ...v.sqrt])],
-    [35, range(F).flatMap((k) => out(k, [...sum(range(F).map((r) => [...m(L.a, r, k), ...m(L.a, r, k), ...v.mul])), ...v.sqrt]))],
-    [36, range(F).flatMap((r) => out(r, [...sum(range(F).map((k) => [...m(L.a, r, k), ...m(L.a, r, k), ...v.mul])), ...v.sqrt]))],
-    [37, [...eachCell((r, k) => toTmp(r * F + k, m(L.a, k, r))), ...eachCell((r, k) => outM(r, k, tmp(r * F + k)))]],
-    [38, eachCell((r, k) => outM(r, k, [...m(L.a, r, k), ...v.abs]))],
-    [39, matrixBinary(v.add)],
-    [40, matrixBinary(v.sub)],
-    [41, matrixBinary(v.mul)],
-    [42, matrixBinary(v.div)],
-    [43, [...eachCell((r, k) => toTmp(r * F + k, sum(range(F).map((j) => [...m(L.a, r, j), ...m(L.b, j, k), ...v.mul])))), ...eachCell((r, k) => outM(r, k, tmp(r * F + k)))]],
+    [31, () => [...range(F).flatMap((r) => toTmp(r, sum(range(F).map((k) => [...m(L.a, r, k), ...at(L.b, k), ...v.mul])))), ...range(F).flatMap((r) => out(r, tmp(r)))]],
+    [32, () => eachCell((r, k) => outM(r, k, at(L.a, r)))],
+    [33, () => eachCell((r, k) => outM(r, k, at(L.a, k)))],
+    [34, () => out(0, [...fromZero((r, k) => [...m(L.a, r, k), ...m(L.a, r, k), ...v.mul]), ...v.sqrt])],
+    [35, () => range(F).flatMap((k) => out(k, [...sum(range(F).map((r) => [...m(L.a, r, k), ...m(L.a, r, k), ...v.mul])), ...v.sqrt]))],
+    [36, () => range(F).flatMap((r) => out(r, [...sum(range(F).map((k) => [...m(L.a, r, k), ...m(L.a, r, k), ...v.mul])), ...v.sqrt]))],
+    [37, () => [...eachCell((r, k) => toTmp(r * F + k, m(L.a, k, r))), ...eachCell((r, k) => outM(r, k, tmp(r * F + k)))]],
+    [38, () => eachCell((r, k) => outM(r, k, [...m(L.a, r, k), ...v.abs]))],
+    [39, () => matrixBinary(v.add)],
+    [40, () => matrixBinary(v.sub)],
+    [41, () => matrixBinary(v.mul)],
+    [42, () => matrixBinary(v.div)],
+    [43, () => [...eachCell((r, k) => toTmp(r * F + k, sum(range(F).map((j) => [...m(L.a, r, j), ...m(L.b, j, k), ...v.mul])))), ...eachCell((r, k) => outM(r, k, tmp(r * F + k)))]],
     // The matrix min/max emitters are a < b ? a : b and a > b ? a : b (not the std:: forms).
-    [46, eachCell((r, k) => outM(r, k, pick(m(L.a, r, k), m(L.b, r, k), [...m(L.a, r, k), ...m(L.b, r, k), ...v.lt])))],
-    [49, eachCell((r, k) => outM(r, k, pick(m(L.a, r, k), m(L.b, r, k), [...m(L.a, r, k), ...m(L.b, r, k), ...v.gt])))],
-    [51, out(0, [...fromZero((r, k) => m(L.a, r, k)), ...nn, ...v.div])],
-    [52, range(F).flatMap((r) => out(r, [...sum(range(F).map((k) => m(L.a, r, k))), ...n, ...v.div]))],
+    [46, () => eachCell((r, k) => outM(r, k, pick(m(L.a, r, k), m(L.b, r, k), [...m(L.a, r, k), ...m(L.b, r, k), ...v.lt])))],
+    [49, () => eachCell((r, k) => outM(r, k, pick(m(L.a, r, k), m(L.b, r, k), [...m(L.a, r, k), ...m(L.b, r, k), ...v.gt])))],
+    [51, () => out(0, [...fromZero((r, k) => m(L.a, r, k)), ...nn, ...v.div])],
+    [52, () => range(F).flatMap((r) => out(r, [...sum(range(F).map((k) => m(L.a, r, k))), ...n, ...v.div]))],
     [
       53,
-      range(F).flatMap((r) => [
+      () => range(F).flatMap((r) => [
         ...set(L.q, sum(range(F).map((k) => m(L.a, r, k)))),
         ...set(L.w, sum(range(F).map((k) => [...m(L.a, r, k), ...m(L.a, r, k), ...v.mul]))),
         ...out(r, sqrtMeanSqMinusMeanSq(n)),
@@ -280,16 +281,16 @@ export function opBodies(v: Isa, F: number, dataAt: Code): Map<number, Code> {
     ],
     [
       55,
-      [
+      () => [
         ...set(L.q, fromZero((r, k) => m(L.a, r, k))),
         ...set(L.w, fromZero((r, k) => [...m(L.a, r, k), ...m(L.a, r, k), ...v.mul])),
         ...out(0, sqrtMeanSqMinusMeanSq(nn)),
       ],
     ],
     // Constant setters: the element index is resolved when the program is loaded, the value is its data slot.
-    [56, out(0, dataAt)],
-    [57, out(0, dataAt)],
-    [58, out(0, dataAt)],
+    [56, () => out(0, dataAt)],
+    [57, () => out(0, dataAt)],
+    [58, () => out(0, dataAt)],
   ]);
   return bodies;
 }

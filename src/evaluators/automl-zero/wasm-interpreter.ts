@@ -75,7 +75,7 @@ function functionBody(lay: Layout, ops: ReadonlySet<number>, flavor: Flavor): Co
   // Each case: its body and whether it ends by jumping out (else it falls into the next case).
   const cases: Array<{ ids: number[]; body: (exit: (extra?: number) => Code) => Code; falls?: boolean }> = [];
   for (const [id, body] of opBodies(flavor.isa, F, dataAt)) {
-    if (ops.has(id)) cases.push({ ids: [id], body: (exit) => [...body, ...exit()] });
+    if (ops.has(id)) cases.push({ ids: [id], body: (exit) => [...body(), ...exit()] });
   }
   cases.push({ ids: [TRAIN_MID], body: (exit) => [...steps.trainMid(get(P.reload)), ...exit()] });
   // The end of an example falls through into the start of the next (as in interpret.ts).
