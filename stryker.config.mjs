@@ -21,9 +21,9 @@ const parts = {
   search: {
     mutate: ['src/search/**/*.ts'],
     tests: [
-      'search/selection', 'search/run-state', 'search/landing-queue', 'search/search-loop', 'search/evaluation-stage', 'search/proposal-stage', 'search/search-setup', 'search/searchers',
+      'search/selection', 'search/run-state', 'search/landing-queue', 'search/search-loop', 'search/evaluation-stage', 'search/proposal-stage', 'search/search-setup', 'search/searchers', 'search/open-cache',
       'record/restore-values', 'record/run-stats', 'record/event-log', 'record/run-files',
-      'search/engine-values', 'search/resume', 'record/restore-run', 'search/persistent-cache', 'search/run-search',
+      'search/run-wiring', 'search/engine-values', 'search/resume', 'record/restore-run', 'search/persistent-cache', 'search/run-search',
     ],
   },
   // The workers' own tests call the worker entry points in the test thread too: code that runs only in
