@@ -10,11 +10,16 @@ import type { DomainRef } from '../workers/evaluation-task.js';
 
 let tsLoaderRegistered = false;
 
-/** User domains may be TypeScript files; tsx's loader is registered on first need, per thread. */
+/**
+ * User domains may be TypeScript files; tsx's loaders are registered on first
+ * need, per thread. Both: Node reads a .ts file as CommonJS unless its
+ * package.json says "type": "module", and then tsx's CommonJS loader compiles it.
+ */
 async function ensureTypeScriptLoader(): Promise<void> {
   if (tsLoaderRegistered) return;
-  const { register } = await import('tsx/esm/api');
-  register();
+  const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+  esm.register();
+  cjs.register();
   tsLoaderRegistered = true;
 }
 
@@ -42,8 +47,18 @@ async function importModule(spec: string): Promise<{ default?: unknown; domain?:
   }
 }
 
+/**
+ * A module written as ESM but run as CommonJS (a .ts file outside a "type":
+ * "module" package) arrives as { default: its exports }: its own default
+ * export is one level down, marked by `__esModule`.
+ */
+function esModuleExports(module: { default?: unknown; domain?: unknown }): { default?: unknown; domain?: unknown } {
+  const inner = module.default;
+  return typeof inner === 'object' && inner !== null && (inner as { __esModule?: unknown }).__esModule === true ? (inner as typeof module) : module;
+}
+
 export async function loadDomain(ref: DomainRef): Promise<Domain> {
-  const module = await importModule(ref.spec);
+  const module = esModuleExports(await importModule(ref.spec));
   const exported = module.default ?? module.domain;
   if (exported === undefined) {
     throw new DomainInputError(`domain: module ${ref.spec} has no default export; export a domain (defineDomain({...})) or a factory (options) => domain`);

@@ -12,7 +12,8 @@ import factory from '../../src/evaluators/automl-zero/index.js';
 import { Interpreter } from '../../src/evaluators/automl-zero/interpret.js';
 import { pruneDeadCode } from '../../src/evaluators/automl-zero/liveness.js';
 import { initialProgram, type SearchSpace } from '../../src/evaluators/automl-zero/search-space.js';
-import { generateTasks } from '../../src/evaluators/automl-zero/tasks.js';
+import { generateTasks, type Task } from '../../src/evaluators/automl-zero/tasks.js';
+import type { Program } from '../../src/evaluators/automl-zero/program.js';
 import { printProgram, parseProgram } from '../../src/evaluators/automl-zero/text.js';
 import { WasmInterpreter, supportsWasm } from '../../src/evaluators/automl-zero/wasm-interpreter.js';
 
@@ -51,6 +52,7 @@ function compare(F: number, programs: number, seed: number): void {
     const program = i % 2 === 0 ? drawn : pruneDeadCode(drawn, memory);
     assert.ok(supportsWasm(program, F));
     const assembled = js.assemble(program);
+    comparePairs(js, wasm, assembled, program, tasks, `program ${i}, F=${F}`);
     for (const t of tasks) {
       for (const classify of [false, true]) {
         const e1 = new Float64Array(t.nTrain + t.nValid + 3).fill(-1);
@@ -73,6 +75,39 @@ function compare(F: number, programs: number, seed: number): void {
   // Both kinds of run must be well represented for the comparison to mean something.
   assert.ok(nonTrivial > programs, `only ${nonTrivial} non-zero fitnesses`);
   assert.ok(earlyStops > programs / 10, `only ${earlyStops} early stops`);
+}
+
+/**
+ * Every ordered pair of tasks (a task with itself too) run at once in f64x2
+ * lanes: each lane's fitness and errors equal the JavaScript interpreter's for
+ * its task, also when one lane stops early and the other does not.
+ */
+function comparePairs(js: Interpreter, wasm: WasmInterpreter, assembled: ReturnType<Interpreter['assemble']>, program: Program, tasks: Task[], where: string): void {
+  const pair = wasm.pairRunner(program);
+  for (const classify of [false, true]) {
+    const alone = tasks.map((t) => {
+      const errs = new Float64Array(t.nTrain + t.nValid).fill(-1);
+      const fitness = js.runner(assembled)(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, createRng(1), errs, 0, classify, 100);
+      return { fitness, errs: Array.from(errs) };
+    });
+    for (let a = 0; a < tasks.length; a++) {
+      for (let b = 0; b < tasks.length; b++) {
+        const [ta, tb] = [tasks[a], tasks[b]].map((t) => ({ ...t, classify }));
+        const n = ta.nTrain + ta.nValid;
+        const errs = new Float64Array(2 * n + 3).fill(-1);
+        const fitness = Array.from(pair(ta, tb, ta.nTrain, ta.nValid, errs, 1, n + 3, 100));
+        const label = `${where}, classify ${classify}, tasks ${a} and ${b}\n${printProgram(program)}`;
+        assert.ok(Object.is(fitness[0], alone[a].fitness), `${label}: lane 0 fitness ${fitness[0]} vs ${alone[a].fitness}`);
+        assert.ok(Object.is(fitness[1], alone[b].fitness), `${label}: lane 1 fitness ${fitness[1]} vs ${alone[b].fitness}`);
+        assert.deepEqual(Array.from(errs.subarray(1, 1 + n)), alone[a].errs, `${label}: lane 0 errors`);
+        assert.deepEqual(Array.from(errs.subarray(n + 3)), alone[b].errs, `${label}: lane 1 errors`);
+        assert.deepEqual([errs[0], errs[n + 1], errs[n + 2]], [-1, -1, -1], `${label}: wrote outside its errors`);
+        // Without errors: the same fitnesses.
+        const quiet = Array.from(pair(ta, tb, ta.nTrain, ta.nValid, null, 0, 0, 100));
+        assert.deepEqual(quiet, fitness, `${label}: fitness without errors`);
+      }
+    }
+  }
 }
 
 for (const F of [1, 2, 3, 4]) {

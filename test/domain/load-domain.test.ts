@@ -89,6 +89,23 @@ describe('loadDomain', () => {
     assert.equal((await loadDomain({ spec: again, options: {} })).name, 'again');
   });
 
+  it('loads a TypeScript module from a folder whose package.json is not "type": "module"', async () => {
+    // Node reads a .ts file there as CommonJS: tsx's CommonJS loader must be registered too.
+    const plain = mkdtempSync(join(tmpdir(), 'deja-load-domain-cjs-'));
+    try {
+      writeFileSync(join(plain, 'package.json'), '{"name": "user-project"}');
+      const spec = join(plain, 'plain.ts');
+      writeFileSync(spec, `const n: number = 3;\nexport default (options: Record<string, unknown>) => ({ ...${DOMAIN_BODY}, name: 'plain' + n + String(options.tag) });`);
+      assert.equal((await loadDomain({ spec, options: { tag: 'b' } })).name, 'plain3b');
+      // A named `domain` export works there too.
+      const named = join(plain, 'named.ts');
+      writeFileSync(named, `export const domain = { ...${DOMAIN_BODY}, name: 'named' as string };`);
+      assert.equal((await loadDomain({ spec: named, options: {} })).name, 'named');
+    } finally {
+      rmSync(plain, { recursive: true, force: true });
+    }
+  });
+
   it('loads a built-in domain by name', async () => {
     const domain = await loadDomain({ spec: 'symbolic', options: {} });
     assert.equal(domain.name, 'symbolic');

@@ -42,6 +42,32 @@ export type TaskRunner = (
   maxAbsError: number,
 ) => number;
 
+/** What a PairRunner reads of a task (tasks.ts's Task has it). */
+export interface TaskArrays {
+  X: Float64Array;
+  Y: Float64Array;
+  VX: Float64Array;
+  VY: Float64Array;
+  classify: boolean;
+}
+
+/**
+ * Runs one program on two tasks at once, both with `nTrain` and `nValid`
+ * examples and the same kind: returns what a TaskRunner returns for each, in
+ * an array the runner reuses (read it before its next run), and writes errs
+ * (if given) at offsetA and offsetB exactly as two TaskRunner calls would.
+ */
+export type PairRunner = (
+  a: TaskArrays,
+  b: TaskArrays,
+  nTrain: number,
+  nValid: number,
+  errs: Float64Array | null,
+  offsetA: number,
+  offsetB: number,
+  maxAbsError: number,
+) => Readonly<Float64Array>;
+
 export interface CompileOptions {
   F: number;
   memory: MemorySize;

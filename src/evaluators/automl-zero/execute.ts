@@ -6,7 +6,7 @@
  * seed per task, reporting per-example absolute errors and the task index).
  */
 import { createRng } from '../../random/rng.js';
-import type { OpRng, TaskRunner } from './compile.js';
+import type { OpRng, PairRunner, TaskRunner } from './compile.js';
 import type { Task } from './tasks.js';
 
 /** For programs without random ops: nothing draws from it (creating a seeded generator per evaluation would cost more). */
@@ -31,17 +31,36 @@ export interface TaskScores {
   taskFitnesses: number[];
 }
 
-export function evaluateOnTasks(run: TaskRunner, tasks: readonly Task[], rng: OpRng, maxAbsError: number): TaskScores {
-  const taskFitnesses: number[] = [];
-  let total = 0;
-  for (const t of tasks) {
-    const f = run(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, rng, null, 0, t.classify, maxAbsError);
-    // Guard: a runner never returns NaN, but a NaN here would poison the mean.
-    const fitness = f === f ? f : 0;
-    taskFitnesses.push(fitness);
-    total += fitness;
+/** Whether two tasks can run as a pair: the same example counts (`nTrain`, `nValid` of each as run) and kind. */
+function pairable(a: Task, b: Task | undefined): b is Task {
+  return b !== undefined && a.classify === b.classify && a.nTrain === b.nTrain && a.nValid === b.nValid;
+}
+
+/**
+ * Runs `run` on every task, or `pair` on two neighbouring tasks at once where
+ * it is given and they match; either way each task's fitness is the same.
+ */
+export function evaluateOnTasks(run: TaskRunner, tasks: readonly Task[], rng: OpRng, maxAbsError: number, pair: PairRunner | null = null): TaskScores {
+  const taskFitnesses = new Array<number>(tasks.length);
+  for (let k = 0; k < tasks.length; k++) {
+    const t = tasks[k];
+    const u = tasks[k + 1];
+    if (pair !== null && pairable(t, u)) {
+      const both = pair(t, u, t.nTrain, t.nValid, null, 0, 0, maxAbsError);
+      taskFitnesses[k] = notNaN(both[0]);
+      taskFitnesses[++k] = notNaN(both[1]);
+    } else {
+      taskFitnesses[k] = notNaN(run(t.X, t.Y, t.nTrain, t.VX, t.VY, t.nValid, rng, null, 0, t.classify, maxAbsError));
+    }
   }
+  let total = 0;
+  for (const f of taskFitnesses) total += f;
   return { fitness: tasks.length === 0 ? 0 : total / tasks.length, taskFitnesses };
+}
+
+/** Guard: a runner never returns NaN, but a NaN here would poison the mean. */
+function notNaN(f: number): number {
+  return f === f ? f : 0;
 }
 
 /** Probe length: per task, its index then its train and validation errors. */
@@ -63,14 +82,26 @@ export function probeOnTasks(
   maxAbsError: number,
   usesRandom = true,
   out = new Float64Array(probeLength(tasks, probe)),
+  pair: PairRunner | null = null,
 ): Float64Array {
   // A plain loop: TypedArray.prototype.fill is a call into the runtime, slow on this hot path.
   for (let k = 0; k < out.length; k++) out[k] = NaN;
   let offset = 0;
-  for (const t of tasks) {
+  for (let k = 0; k < tasks.length; k++) {
+    const t = tasks[k];
     const nTrain = Math.min(probe.trainExamples, t.nTrain);
     const nValid = Math.min(probe.validExamples, t.nValid);
     out[offset] = t.index;
+    const u = tasks[k + 1];
+    // A pair needs both probes the same length; a pair runner is only given for programs that draw no random numbers.
+    if (pair !== null && u !== undefined && u.classify === t.classify && Math.min(probe.trainExamples, u.nTrain) === nTrain && Math.min(probe.validExamples, u.nValid) === nValid) {
+      const next = offset + 1 + nTrain + nValid;
+      out[next] = u.index;
+      pair(t, u, nTrain, nValid, out, offset + 1, next + 1, maxAbsError);
+      offset = next + 1 + nTrain + nValid;
+      k++;
+      continue;
+    }
     // Reset the random stream per task, as the original does; skipped when no live op draws from it.
     run(t.X, t.Y, nTrain, t.VX, t.VY, nValid, usesRandom ? createRng(probe.seed) : NO_RNG, out, offset + 1, t.classify, maxAbsError);
     offset += 1 + nTrain + nValid;

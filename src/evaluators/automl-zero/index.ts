@@ -188,23 +188,26 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
       const entry = runnableOf(candidate);
       if (!probes.holds(entry.probeTicket)) {
         entry.probeTicket = probes.take();
-        probeOnTasks(programs.runner(entry, probeWith), tasks, config.probe, config.maxAbsError, entry.random, probes.view(entry.probeTicket));
+        const out = probes.view(entry.probeTicket);
+        probeOnTasks(programs.runner(entry, probeWith), tasks, config.probe, config.maxAbsError, entry.random, out, programs.pairRunner(entry, probeWith));
       }
       return probes.view(entry.probeTicket);
     },
     evaluate: (candidate, ctx) => {
-      const entry = runnableOf(candidate);
-      const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(entry, evaluateWith), tasks, entry.random ? ctx.rng : NO_RNG, config.maxAbsError);
-      return { fitness, metrics: { minTaskFitness: Math.min(...taskFitnesses), liveInstructions: entry.liveInstructions } };
+      // Not probed (no cache): run it without the memo, and keep its entry for a later final evaluation.
+      const entry = candidate instanceof MadeCandidate ? (candidate.runnable ??= programs.unmemoized(candidate.parsed)) : runnableOf(candidate);
+      const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(entry, evaluateWith), tasks, entry.random ? ctx.rng : NO_RNG, config.maxAbsError, programs.pairRunner(entry, evaluateWith));
+      return { fitness, metrics: { minTaskFitness: smallest(taskFitnesses), liveInstructions: entry.liveInstructions } };
     },
     describe: (candidate) => describeProgram(programOf(candidate), config),
     render: (candidate) => renderProgram(programOf(candidate), config),
     finalEvaluate: config.finalTasks.length === 0 ? undefined : (candidate) => {
       // Made on first use: worker threads never need them.
       finalTasks ??= generateTasks(config.finalTasks, config.F);
-      const run = programs.runner(runnableOf(candidate), executorFor(finalTasks));
-      const { fitness, taskFitnesses } = evaluateOnTasks(run, finalTasks, createRng(0, 'final'), config.maxAbsError);
-      return { fitness, metrics: { tasks: finalTasks.length, trainExamples: finalTasks[0].nTrain, minTaskFitness: Math.min(...taskFitnesses) } };
+      const entry = runnableOf(candidate);
+      const kind = executorFor(finalTasks);
+      const { fitness, taskFitnesses } = evaluateOnTasks(programs.runner(entry, kind), finalTasks, createRng(0, 'final'), config.maxAbsError, programs.pairRunner(entry, kind));
+      return { fitness, metrics: { tasks: finalTasks.length, trainExamples: finalTasks[0].nTrain, minTaskFitness: smallest(taskFitnesses) } };
     },
     validate,
     parse: (text) => {
@@ -216,6 +219,13 @@ export function createAutomlZeroDomain(options: Record<string, unknown>): Domain
     // Candidates made here print canonically: keep the object (and its identity).
     normalize: (candidate) => (candidate instanceof MadeCandidate ? candidate : { program: printProgram(parse(candidate.program)) }),
   });
+}
+
+/** Math.min of the task fitnesses without spreading them into a call (an evaluation's hot path). */
+function smallest(xs: readonly number[]): number {
+  let min = Infinity;
+  for (const x of xs) min = x < min || x !== x ? x : min;
+  return min;
 }
 
 const factory: DomainFactory<AutomlZeroCandidate> = createAutomlZeroDomain;

@@ -12,7 +12,7 @@
  * and off).
  */
 import { LRUCache } from 'lru-cache';
-import { compileProgram, type CompileOptions, type TaskRunner } from './compile.js';
+import { compileProgram, type CompileOptions, type PairRunner, type TaskRunner } from './compile.js';
 import { Interpreter, type Assembled } from './interpret.js';
 import { liveMasks, pruneByMasks, pruneDeadCode } from './liveness.js';
 import { OPS } from './ops.js';
@@ -81,23 +81,36 @@ export class ProgramCache {
     return this.add(live, key, bucket);
   }
 
+  /**
+   * The entry of a program run once, without the memo: a candidate evaluated
+   * without a probe (no cache) is looked up only to be run, and the memo's
+   * lookup and insertion would cost more than they save.
+   */
+  unmemoized(program: Program): RunnableProgram {
+    const masks = this.masks;
+    return this.entryOf(liveMasks(program, this.opts.memory, masks) ? pruneByMasks(program, masks) : pruneDeadCode(program, this.opts.memory));
+  }
+
   private add(live: Program, key: number, bucket: RunnableProgram[] | undefined): RunnableProgram {
+    const entry = this.entryOf(live);
+    if (bucket !== undefined) bucket.push(entry);
+    else this.byKey.set(key, [entry]);
+    return entry;
+  }
+
+  private entryOf(live: Program): RunnableProgram {
     let liveInstructions = 0;
     let random = false;
     for (const c of COMPONENTS) {
       liveInstructions += live[c].length;
       for (const x of live[c]) random ||= OPS[x.op].random;
     }
-    const entry: RunnableProgram = {
-      live,
-      liveInstructions,
-      random,
-      wasm: this.wasm?.supports(live) === true,
-      probeTicket: -1,
-    };
-    if (bucket !== undefined) bucket.push(entry);
-    else this.byKey.set(key, [entry]);
-    return entry;
+    return { live, liveInstructions, random, wasm: this.wasm?.supports(live) === true, probeTicket: -1 };
+  }
+
+  /** Runs two tasks at once where `entry` runs in the WebAssembly interpreter (null: one task at a time). */
+  pairRunner(entry: RunnableProgram, kind: ExecutorKind): PairRunner | null {
+    return kind === 'interpreted' && entry.wasm ? this.wasm!.pairRunner(entry.live) : null;
   }
 
   runner(entry: RunnableProgram, kind: ExecutorKind): TaskRunner {

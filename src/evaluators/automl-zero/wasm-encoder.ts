@@ -1,7 +1,9 @@
 /**
  * The few pieces of the WebAssembly binary format that wasm-interpreter.ts
  * needs: LEB128 numbers, float constants, sections, and a module of imported
- * functions, one defined function and one exported memory.
+ * functions, one defined function and one memory (its own, exported, or
+ * imported from another module: the lane-pair interpreter shares the
+ * interpreter's).
  * Reference: the WebAssembly core specification, "Binary Format".
  */
 
@@ -48,6 +50,7 @@ function name(text: string): number[] {
 
 export const I32 = 0x7f;
 export const F64 = 0x7c;
+export const V128 = 0x7b;
 
 export interface FunctionType {
   params: number[];
@@ -59,8 +62,10 @@ export interface ModuleSpec {
   imports: Array<{ name: string; type: FunctionType }>;
   /** The one defined function (index k), exported as `name`. */
   func: { name: string; type: FunctionType; locals: number[]; body: number[] };
-  /** Initial pages (64 KiB each) of the exported memory "memory". */
+  /** Initial pages (64 KiB each) of the exported memory "memory"; with `importMemory`, the least the imported "m.memory" must have. */
   pages: number;
+  /** Import the memory as "m.memory" instead of defining and exporting one. */
+  importMemory?: boolean;
 }
 
 const functype = (t: FunctionType): number[] => [0x60, ...vec(t.params.map((p) => [p])), ...vec(t.results.map((r) => [r]))];
@@ -72,12 +77,15 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types.map(functype))),
-    ...section(2, vec(spec.imports.map((imp, k) => [...name('m'), ...name(imp.name), 0x00, ...u32(k)]))),
+    ...section(2, vec([
+      ...spec.imports.map((imp, k) => [...name('m'), ...name(imp.name), 0x00, ...u32(k)]),
+      ...(spec.importMemory ? [[...name('m'), ...name('memory'), 0x02, 0x00, ...u32(spec.pages)]] : []),
+    ])),
     ...section(3, vec([u32(spec.imports.length)])),
-    ...section(5, vec([[0x00, ...u32(spec.pages)]])),
+    ...(spec.importMemory ? [] : section(5, vec([[0x00, ...u32(spec.pages)]]))),
     ...section(7, vec([
       [...name(spec.func.name), 0x00, ...u32(spec.imports.length)],
-      [...name('memory'), 0x02, 0x00],
+      ...(spec.importMemory ? [] : [[...name('memory'), 0x02, 0x00]]),
     ])),
     ...section(10, vec([[...u32(body.length), ...body]])),
   ];

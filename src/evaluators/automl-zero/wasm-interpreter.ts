@@ -10,12 +10,24 @@
  * semantics, operation for operation and in the same order, so results are
  * bit-identical (tested against the JavaScript interpreter on random programs).
  * The final fitness formula stays in JavaScript (it needs Math.atan).
+ *
+ * The same dispatch loop is built twice from the same op bodies
+ * (wasm-emit.ts): over one task in f64, and over two tasks at once in f64x2
+ * lanes (wasm-lanes.ts). The pair costs little more than one task, since
+ * most of an interpreter's time is its dispatch; an evaluation runs its tasks
+ * two by two (execute.ts), about 1.8x faster on the demo.
  */
-import type { TaskRunner } from './compile.js';
-import { TRAIN_BEGIN, TRAIN_END, TRAIN_MID, VALID_BEGIN, VALID_END, layOut, memoryLength, type Assembled, type ProgramShape } from './interpret.js';
-import { floatToIndex } from './ops.js';
+import type { PairRunner, TaskRunner } from './compile.js';
+import { TRAIN_BEGIN, TRAIN_END, TRAIN_MID, VALID_BEGIN, VALID_END, layOut, type Assembled, type ProgramShape } from './interpret.js';
 import { COMPONENTS, FEATURES_VECTOR, type MemorySize, type Program } from './program.js';
-import { F64, I32, encodeModule, f64 as f64Bytes, i32 as i32Bytes, op, u32 } from './wasm-encoder.js';
+import { F64, encodeModule, op, u32 } from './wasm-encoder.js';
+import { LANE_LOCAL_TYPES, laneFinish, laneIsaOf, laneStepCode } from './wasm-lanes.js';
+import {
+  type Code, ERRORS_PER_LANE, type Isa, L, LOCAL_TYPES, type Layout, MATH, MAX_INSTRUCTIONS, P, PARAM_TYPES, SIMD, SUPPORTED, type Steps, WASM_MAX_F,
+  constantTarget, f64Isa, get, ic, ifThen, layout, load, loadI, opBodies, set, simd, stepCode,
+} from './wasm-emit.js';
+
+export { WASM_MAX_F } from './wasm-emit.js';
 
 // Node provides WebAssembly; the TypeScript libraries this project compiles with (no DOM) do not declare it.
 declare const WebAssembly: {
@@ -27,171 +39,6 @@ interface WasmMemory {
   grow(pages: number): number;
 }
 
-/** Largest F run here: element loops are unrolled like the JavaScript interpreter's (same summation order). */
-export const WASM_MAX_F = 4;
-/** Instructions a program may have here (setup + 2 x predict + learn + 5 executor steps). */
-const MAX_INSTRUCTIONS = 4096;
-
-type Code = number[];
-
-// Parameters and locals of the generated function (their index is their position).
-const P = { codeLen: 0, trainBegin: 1, validBegin: 2, X: 3, Y: 4, nTrain: 5, VX: 6, VY: 7, nValid: 8, errs: 9, classify: 10, maxAbs: 11, reload: 12 };
-const L = { i: 13, c: 14, o: 15, a: 16, b: 17, n: 18, xi: 19, loss: 20, e: 21, y: 22, q: 23, w: 24, k: 25 };
-const PARAM_TYPES = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, I32];
-const LOCAL_TYPES = [I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, I32];
-
-const get = (l: number): Code => [op.localGet, ...u32(l)];
-const set = (l: number, value: Code): Code => [...value, op.localSet, ...u32(l)];
-const ic = (n: number): Code => [op.i32Const, ...i32Bytes(n)];
-const fc = (x: number): Code => [op.f64Const, ...f64Bytes(x)];
-const load = (addr: Code, offset: number): Code => [...addr, op.f64Load, 3, ...u32(offset)];
-const store = (addr: Code, offset: number, value: Code): Code => [...addr, ...value, op.f64Store, 3, ...u32(offset)];
-const loadI = (addr: Code, offset: number): Code => [...addr, op.i32Load, 2, ...u32(offset)];
-const at = (l: number, k = 0): Code => load(get(l), 8 * k);
-const slot = (s: number): Code => load(ic(0), 8 * s);
-const ifThen = (cond: Code, then: Code): Code => [...cond, op.if, op.void, ...then, op.end];
-const sum = (terms: Code[]): Code => terms.flatMap((t, k) => (k === 0 ? t : [...t, op.f64Add]));
-/** select(whenTrue, whenFalse, cond) as JavaScript's `cond ? whenTrue : whenFalse`. */
-const pick = (whenTrue: Code, whenFalse: Code, cond: Code): Code => [...whenTrue, ...whenFalse, ...cond, op.select];
-
-interface Layout {
-  F: number;
-  memLen: number;
-  /** F x F temporaries for ops whose output may alias an input (as interpret.ts's T). */
-  temp: number;
-  code: number;
-  data: number;
-  errs: number;
-  free: number;
-}
-
-function layout(F: number, memory: MemorySize): Layout {
-  const memLen = memoryLength(memory, F);
-  const temp = Math.ceil((memLen * 8) / 16) * 16;
-  const code = temp + Math.ceil((F * F * 8) / 16) * 16;
-  const data = code + MAX_INSTRUCTIONS * 16;
-  // An i32 before the errors: how many were written when a run stopped early.
-  const errs = data + MAX_INSTRUCTIONS * 8 + 8;
-  return { F, memLen, temp, code, data, errs, free: errs + 2 * 100_000 * 8 };
-}
-
-/** Imported from JavaScript's Math (same results by construction); exp also serves the sigmoid. */
-const MATH = ['exp', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'log'] as const;
-const call = (name: (typeof MATH)[number]): Code => [op.call, ...u32(MATH.indexOf(name))];
-
-/** Op bodies: the emitters of ops.ts, written out for F <= 4 (unrolled, sums in the same order). */
-function opBodies(F: number, dataAt: Code, temp: number): Map<number, Code> {
-  const each = (body: (k: number) => Code): Code => Array.from({ length: F }, (_, k) => body(k)).flat();
-  const out = (k: number, value: Code): Code => store(get(L.o), 8 * k, value);
-  const scalarBinary = (opcode: number): Code => out(0, [...at(L.a), ...at(L.b), opcode]);
-  const vectorBinary = (opcode: number): Code => each((k) => out(k, [...at(L.a, k), ...at(L.b, k), opcode]));
-  // std::min(a, b) = b < a ? b : a; std::max(a, b) = a < b ? b : a (as ops.ts).
-  const min = (a: Code, b: Code): Code => pick(b, a, [...b, ...a, op.f64Lt]);
-  const max = (a: Code, b: Code): Code => pick(b, a, [...a, ...b, op.f64Lt]);
-  const n = fc(F);
-  const nn = fc(F * F);
-  const range = (count: number): number[] => Array.from({ length: count }, (_, k) => k);
-  const cells = range(F).flatMap((r) => range(F).map((k) => [r, k]));
-  const eachCell = (body: (r: number, k: number) => Code): Code => cells.flatMap(([r, k]) => body(r, k));
-  const m = (l: number, r: number, k: number): Code => at(l, r * F + k);
-  const outM = (r: number, k: number, value: Code): Code => out(r * F + k, value);
-  const tmp = (k: number): Code => load(ic(0), temp + 8 * k);
-  const toTmp = (k: number, value: Code): Code => store(ic(0), temp + 8 * k, value);
-  const matrixBinary = (opcode: number): Code => eachCell((r, k) => outM(r, k, [...m(L.a, r, k), ...m(L.b, r, k), opcode]));
-  const unaryMath = (name: (typeof MATH)[number]): Code => out(0, [...at(L.a), ...call(name)]);
-  // `let q = 0; q += ...` over all cells, as the matrix norm, mean and standard deviation emitters.
-  const fromZero = (term: (r: number, k: number) => Code): Code => [...fc(0), ...eachCell((r, k) => [...term(r, k), op.f64Add])];
-  const sqrtMeanSqMinusMeanSq = (count: Code): Code => [...get(L.w), ...count, op.f64Div, ...get(L.q), ...count, op.f64Div, ...get(L.q), ...count, op.f64Div, op.f64Mul, op.f64Sub, op.f64Sqrt];
-  const bodies = new Map<number, Code>([
-    [1, scalarBinary(op.f64Add)],
-    [2, scalarBinary(op.f64Sub)],
-    [3, scalarBinary(op.f64Mul)],
-    [4, scalarBinary(op.f64Div)],
-    [5, out(0, [...at(L.a), op.f64Abs])],
-    [6, out(0, [...fc(1), ...at(L.a), op.f64Div])],
-    [15, out(0, pick(fc(1), fc(0), [...at(L.a), ...fc(0), op.f64Ge]))],
-    [16, each((k) => out(k, pick(fc(1), fc(0), [...at(L.a, k), ...fc(0), op.f64Gt])))],
-    [18, each((k) => out(k, [...at(L.b, k), ...at(L.a), op.f64Mul]))],
-    [19, each((k) => out(k, at(L.a)))],
-    [20, each((k) => out(k, [...fc(1), ...at(L.a, k), op.f64Div]))],
-    [21, out(0, [...sum(Array.from({ length: F }, (_, k) => [...at(L.a, k), ...at(L.a, k), op.f64Mul])), op.f64Sqrt])],
-    [22, each((k) => out(k, [...at(L.a, k), op.f64Abs]))],
-    [23, vectorBinary(op.f64Add)],
-    [24, vectorBinary(op.f64Sub)],
-    [25, vectorBinary(op.f64Mul)],
-    [26, vectorBinary(op.f64Div)],
-    [27, out(0, sum(Array.from({ length: F }, (_, k) => [...at(L.a, k), ...at(L.b, k), op.f64Mul])))],
-    [44, out(0, min(at(L.a), at(L.b)))],
-    [45, each((k) => out(k, min(at(L.a, k), at(L.b, k))))],
-    [47, out(0, max(at(L.a), at(L.b)))],
-    [48, each((k) => out(k, max(at(L.a, k), at(L.b, k))))],
-    [50, out(0, [...sum(Array.from({ length: F }, (_, k) => at(L.a, k))), ...n, op.f64Div])],
-    [
-      54,
-      [
-        ...set(L.q, sum(Array.from({ length: F }, (_, k) => at(L.a, k)))),
-        ...set(L.w, sum(Array.from({ length: F }, (_, k) => [...at(L.a, k), ...at(L.a, k), op.f64Mul]))),
-        // Math.sqrt(w / F - (q / F) * (q / F))
-        ...out(0, sqrtMeanSqMinusMeanSq(n)),
-      ],
-    ],
-    [7, unaryMath('sin')],
-    [8, unaryMath('cos')],
-    [9, unaryMath('tan')],
-    [10, unaryMath('asin')],
-    [11, unaryMath('acos')],
-    [12, unaryMath('atan')],
-    [13, unaryMath('exp')],
-    [14, unaryMath('log')],
-    [17, eachCell((r, k) => outM(r, k, pick(fc(1), fc(0), [...m(L.a, r, k), ...fc(0), op.f64Gt])))],
-    [28, eachCell((r, k) => outM(r, k, [...at(L.a, r), ...at(L.b, k), op.f64Mul]))],
-    [29, eachCell((r, k) => outM(r, k, [...m(L.b, r, k), ...at(L.a), op.f64Mul]))],
-    [30, eachCell((r, k) => outM(r, k, [...fc(1), ...m(L.a, r, k), op.f64Div]))],
-    // The output vector may be the input vector: through temporaries, as the emitter.
-    [31, [...range(F).flatMap((r) => toTmp(r, sum(range(F).map((k) => [...m(L.a, r, k), ...at(L.b, k), op.f64Mul])))), ...range(F).flatMap((r) => out(r, tmp(r)))]],
-    [32, eachCell((r, k) => outM(r, k, at(L.a, r)))],
-    [33, eachCell((r, k) => outM(r, k, at(L.a, k)))],
-    [34, out(0, [...fromZero((r, k) => [...m(L.a, r, k), ...m(L.a, r, k), op.f64Mul]), op.f64Sqrt])],
-    [35, range(F).flatMap((k) => out(k, [...sum(range(F).map((r) => [...m(L.a, r, k), ...m(L.a, r, k), op.f64Mul])), op.f64Sqrt]))],
-    [36, range(F).flatMap((r) => out(r, [...sum(range(F).map((k) => [...m(L.a, r, k), ...m(L.a, r, k), op.f64Mul])), op.f64Sqrt]))],
-    [37, [...eachCell((r, k) => toTmp(r * F + k, m(L.a, k, r))), ...eachCell((r, k) => outM(r, k, tmp(r * F + k)))]],
-    [38, eachCell((r, k) => outM(r, k, [...m(L.a, r, k), op.f64Abs]))],
-    [39, matrixBinary(op.f64Add)],
-    [40, matrixBinary(op.f64Sub)],
-    [41, matrixBinary(op.f64Mul)],
-    [42, matrixBinary(op.f64Div)],
-    [43, [...eachCell((r, k) => toTmp(r * F + k, sum(range(F).map((j) => [...m(L.a, r, j), ...m(L.b, j, k), op.f64Mul])))), ...eachCell((r, k) => outM(r, k, tmp(r * F + k)))]],
-    // The matrix min/max emitters are a < b ? a : b and a > b ? a : b (not the std:: forms).
-    [46, eachCell((r, k) => outM(r, k, pick(m(L.a, r, k), m(L.b, r, k), [...m(L.a, r, k), ...m(L.b, r, k), op.f64Lt])))],
-    [49, eachCell((r, k) => outM(r, k, pick(m(L.a, r, k), m(L.b, r, k), [...m(L.a, r, k), ...m(L.b, r, k), op.f64Gt])))],
-    [51, out(0, [...fromZero((r, k) => m(L.a, r, k)), ...nn, op.f64Div])],
-    [52, range(F).flatMap((r) => out(r, [...sum(range(F).map((k) => m(L.a, r, k))), ...n, op.f64Div]))],
-    [
-      53,
-      range(F).flatMap((r) => [
-        ...set(L.q, sum(range(F).map((k) => m(L.a, r, k)))),
-        ...set(L.w, sum(range(F).map((k) => [...m(L.a, r, k), ...m(L.a, r, k), op.f64Mul]))),
-        ...out(r, sqrtMeanSqMinusMeanSq(n)),
-      ]),
-    ],
-    [
-      55,
-      [
-        ...set(L.q, fromZero((r, k) => m(L.a, r, k))),
-        ...set(L.w, fromZero((r, k) => [...m(L.a, r, k), ...m(L.a, r, k), op.f64Mul])),
-        ...out(0, sqrtMeanSqMinusMeanSq(nn)),
-      ],
-    ],
-    // Constant setters: the element index is resolved when the program is loaded, the value is its data slot.
-    [56, out(0, dataAt)],
-    [57, out(0, dataAt)],
-    [58, out(0, dataAt)],
-  ]);
-  return bodies;
-}
-
-/** Every op except NO_OP (dead anyway) and the six random setters (they draw from a JavaScript generator). */
-const SUPPORTED = new Set(opBodies(WASM_MAX_F, [], 0).keys());
 
 /** Whether the program's ops are all in `ops` and it fits (setup + 2 x predict + learn + 5 steps). */
 function runsWith(program: Program, ops: ReadonlySet<number>): boolean {
@@ -208,43 +55,31 @@ export function supportsWasm(program: Program, F: number): boolean {
   return F <= WASM_MAX_F && runsWith(program, SUPPORTED);
 }
 
-function functionBody(lay: Layout, v0: number, ops: ReadonlySet<number>): Code {
+/** What a dispatch loop is made of: one task in f64 (stepCode) or two in f64x2 lanes (laneStepCode). */
+interface Flavor {
+  isa: Isa;
+  steps: Steps;
+  /** Slot byte addresses in the step table are 8 x slot: shifted left by this for the flavor's slot width. */
+  shift: number;
+  /** The return value, after the last step. */
+  finish: Code;
+}
+
+function functionBody(lay: Layout, ops: ReadonlySet<number>, flavor: Flavor): Code {
   const { F } = lay;
-  const row = (base: number): Code => [...get(base), ...get(L.xi), op.i32Add];
-  const loadFeatures = (base: number): Code => Array.from({ length: F }, (_, k) => store(ic(0), 8 * (v0 + k), load(row(base), 8 * k))).flat();
-  const nth = (base: number, index: Code): Code => [...get(base), ...index, ...ic(8), op.i32Mul, op.i32Add];
-  const dataAt = load([...get(L.i), ...ic(8), op.i32Mul], lay.data);
-  const sigmoidOfPrediction: Code = [...fc(1), ...fc(1), ...slot(1), op.f64Neg, ...call('exp'), op.f64Add, op.f64Div];
-  // An early stop records how many errors were written (always a prefix: train, then validation) and returns -1.
-  const stopIfTooLarge = (value: number, written: Code): Code =>
-    ifThen([...get(value), ...get(P.maxAbs), op.f64Le, op.i32Eqz], [...ic(0), ...written, op.i32Store, 2, ...u32(lay.errs - 8), ...fc(-1), op.return]);
-  const writeError = (index: Code, value: number): Code =>
-    ifThen([...get(P.errs), ...ic(0), op.i32GeS], store(nth(P.errs, index), 0, get(value)));
+  const { steps } = flavor;
+  // The constant setters' value, read from the step's data slot (in every lane).
+  const datum = load([...get(L.i), ...ic(8), op.i32Mul], lay.data);
+  const dataAt = flavor.isa.width === 8 ? datum : [...datum, ...simd(SIMD.splat)];
 
   // Each case: its body and whether it ends by jumping out (else it falls into the next case).
   const cases: Array<{ ids: number[]; body: (exit: (extra?: number) => Code) => Code; falls?: boolean }> = [];
-  for (const [id, body] of opBodies(F, dataAt, lay.temp)) {
-    if (ops.has(id)) cases.push({ ids: [id], body: (exit) => [...body, ...exit()] });
+  for (const [id, body] of opBodies(flavor.isa, F, dataAt)) {
+    if (ops.has(id)) cases.push({ ids: [id], body: (exit) => [...body(), ...exit()] });
   }
-  cases.push({
-    ids: [TRAIN_MID],
-    body: (exit) => [
-      ...ifThen(get(P.classify), store(ic(0), 8, sigmoidOfPrediction)),
-      ...set(L.y, load(nth(P.Y, get(L.n)), 0)),
-      ...set(L.e, [...get(L.y), ...slot(1), op.f64Sub, op.f64Abs]),
-      ...stopIfTooLarge(L.e, get(L.n)),
-      ...writeError(get(L.n), L.e),
-      ...ifThen(get(P.reload), loadFeatures(P.X)),
-      ...store(ic(0), 0, get(L.y)),
-      ...exit(),
-    ],
-  });
+  cases.push({ ids: [TRAIN_MID], body: (exit) => [...steps.trainMid(get(P.reload)), ...exit()] });
   // The end of an example falls through into the start of the next (as in interpret.ts).
-  cases.push({
-    ids: [TRAIN_END],
-    falls: true,
-    body: () => [...set(L.n, [...get(L.n), ...ic(1), op.i32Add]), ...set(L.xi, [...get(L.xi), ...ic(8 * F), op.i32Add])],
-  });
+  cases.push({ ids: [TRAIN_END], falls: true, body: () => steps.nextExample });
   cases.push({
     ids: [TRAIN_BEGIN],
     body: (exit) => [
@@ -254,42 +89,17 @@ function functionBody(lay: Layout, v0: number, ops: ReadonlySet<number>): Code {
         ...set(L.xi, ic(0)),
         ...exit(1),
       ]),
-      ...loadFeatures(P.X),
-      ...store(ic(0), 0, fc(0)),
+      ...steps.startExample(P.X),
       ...set(L.i, get(P.trainBegin)),
       ...exit(),
     ],
   });
-  cases.push({
-    ids: [VALID_END],
-    falls: true,
-    body: () => [
-      ...set(L.y, load(nth(P.VY, get(L.n)), 0)),
-      ...get(P.classify),
-      op.if, op.void,
-      ...set(L.q, sigmoidOfPrediction),
-      // prob > 1 || prob < 0 ? Infinity : (y > 0.5) === (prob > 0.5) ? 0 : 1
-      ...set(L.e, pick(fc(Infinity), pick(fc(0), fc(1), [...get(L.y), ...fc(0.5), op.f64Gt, ...get(L.q), ...fc(0.5), op.f64Gt, op.i32Eq]), [
-        ...get(L.q), ...fc(1), op.f64Gt, ...get(L.q), ...fc(0), op.f64Lt, op.i32Or,
-      ])),
-      ...set(L.loss, [...get(L.loss), ...get(L.e), op.f64Add]),
-      op.else,
-      ...set(L.e, [...get(L.y), ...slot(1), op.f64Sub]),
-      ...set(L.loss, [...get(L.loss), ...get(L.e), ...get(L.e), op.f64Mul, op.f64Add]),
-      op.end,
-      ...set(L.w, [...get(L.e), op.f64Abs]),
-      ...stopIfTooLarge(L.w, [...get(P.nTrain), ...get(L.n), op.i32Add]),
-      ...writeError([...get(P.nTrain), ...get(L.n), op.i32Add], L.w),
-      ...set(L.n, [...get(L.n), ...ic(1), op.i32Add]),
-      ...set(L.xi, [...get(L.xi), ...ic(8 * F), op.i32Add]),
-    ],
-  });
+  cases.push({ ids: [VALID_END], falls: true, body: () => steps.validEnd() });
   cases.push({
     ids: [VALID_BEGIN],
     body: (exit) => [
       ...ifThen([...get(L.n), ...get(P.nValid), op.i32GeS], [...set(L.i, get(P.codeLen)), ...exit(1)]),
-      ...loadFeatures(P.VX),
-      ...store(ic(0), 0, fc(0)),
+      ...steps.startExample(P.VX),
       ...set(L.i, get(P.validBegin)),
       ...exit(),
     ],
@@ -309,21 +119,15 @@ function functionBody(lay: Layout, v0: number, ops: ReadonlySet<number>): Code {
     return [op.end, ...c.body(exit)];
   });
   return [
-    // Memory starts at zero.
-    ...set(L.k, ic(0)),
-    op.loop, op.void,
-    ...store([...get(L.k), ...ic(8), op.i32Mul], 0, fc(0)),
-    ...set(L.k, [...get(L.k), ...ic(1), op.i32Add]),
-    ...get(L.k), ...ic(lay.memLen), op.i32LtS, op.brIf, ...u32(0),
-    op.end,
+    ...steps.zeroMemory(),
     // for (i = 0; i < codeLen; i++) dispatch on the opcode
     op.block, op.void,
     op.loop, op.void,
     ...get(L.i), ...get(P.codeLen), op.i32GeS, op.brIf, ...u32(1),
     ...set(L.c, [...get(L.i), ...ic(4), op.i32Shl]),
-    ...set(L.o, loadI(get(L.c), lay.code + 4)),
-    ...set(L.a, loadI(get(L.c), lay.code + 8)),
-    ...set(L.b, loadI(get(L.c), lay.code + 12)),
+    ...set(L.o, address(lay.code + 4, flavor.shift)),
+    ...set(L.a, address(lay.code + 8, flavor.shift)),
+    ...set(L.b, address(lay.code + 12, flavor.shift)),
     op.block, op.void, // next instruction
     ...dispatch,
     ...bodies,
@@ -332,8 +136,14 @@ function functionBody(lay: Layout, v0: number, ops: ReadonlySet<number>): Code {
     op.br, ...u32(0),
     op.end,
     op.end,
-    ...get(L.loss),
+    ...flavor.finish,
   ];
+}
+
+/** A step's operand address from the step table, scaled for the slot width. */
+function address(offset: number, shift: number): Code {
+  const at = loadI(get(L.c), offset);
+  return shift === 0 ? at : [...at, ...ic(shift), op.i32Shl];
 }
 
 interface TaskAddresses {
@@ -353,6 +163,10 @@ export class WasmInterpreter {
   private readonly lay: Layout;
   private readonly memory: WasmMemory;
   private readonly run: (...args: number[]) => number;
+  /** The same dispatch loop over two tasks at once (wasm-lanes.ts), in a second module sharing the memory. */
+  private readonly runLanes: (...args: number[]) => number;
+  /** What a pair runner returns (reused: one pair runs at a time in a thread). */
+  private readonly pairFitness = new Float64Array(2);
   private f: Float64Array;
   private i: Int32Array;
   /** The program in the module's memory (an assembled form or a live program), and its shape. */
@@ -379,13 +193,17 @@ export class WasmInterpreter {
     this.ops = new Set([...ops].filter((id) => SUPPORTED.has(id)));
     this.lay = layout(F, memorySize);
     const v0 = memorySize.scalars + FEATURES_VECTOR * F;
-    const bytes = encodeModule({
-      imports: MATH.map((name) => ({ name, type: { params: [F64], results: [F64] } })),
-      func: { name: 'run', type: { params: PARAM_TYPES, results: [F64] }, locals: LOCAL_TYPES, body: functionBody(this.lay, v0, this.ops) },
-      pages: Math.ceil(this.lay.free / 65536) + 1,
-    });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: Object.fromEntries(MATH.map((name) => [name, Math[name]])) });
+    const lay = this.lay;
+    const math: Record<string, unknown> = Object.fromEntries(MATH.map((name) => [name, Math[name]]));
+    const imports = MATH.map((name) => ({ name, type: { params: [F64], results: [F64] } }));
+    const type = { params: PARAM_TYPES, results: [F64] };
+    const pages = Math.ceil(lay.free / 65536) + 1;
+    const one = functionBody(lay, this.ops, { isa: f64Isa(lay.temp), steps: stepCode(lay, v0), shift: 0, finish: get(L.loss) });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(encodeModule({ imports, func: { name: 'run', type, locals: LOCAL_TYPES, body: one }, pages })), { m: math });
     this.memory = instance.exports.memory as WasmMemory;
+    const pair = functionBody(lay, this.ops, { isa: laneIsaOf(lay), steps: laneStepCode(lay, v0), shift: 1, finish: laneFinish(lay) });
+    const lanes = new WebAssembly.Module(encodeModule({ imports, func: { name: 'run', type, locals: LANE_LOCAL_TYPES, body: pair }, pages, importMemory: true }));
+    this.runLanes = new WebAssembly.Instance(lanes, { m: { ...math, memory: this.memory } }).exports.run as (...args: number[]) => number;
     this.run = instance.exports.run as (...args: number[]) => number;
     this.f = new Float64Array(this.memory.buffer);
     this.i = new Int32Array(this.memory.buffer);
@@ -421,16 +239,7 @@ export class WasmInterpreter {
 
   /** Writes step k into the module's memory. */
   private put(k: number, id: number, out: number, in1: number, in2: number, d0: number, d1: number, d2: number): void {
-    let at = out;
-    let value = d0;
-    // Element setters: the element index is part of the output address; the value is the last datum.
-    if (id === 57) {
-      at += floatToIndex(d0, this.F);
-      value = d1;
-    } else if (id === 58) {
-      at += floatToIndex(d0, this.F) * this.F + floatToIndex(d1, this.F);
-      value = d2;
-    }
+    const { at, value } = constantTarget(id, out, d0, d1, d2, this.F);
     const base = this.lay.code / 4 + 4 * k;
     this.i[base] = id;
     this.i[base + 1] = at * 8;
@@ -463,30 +272,68 @@ export class WasmInterpreter {
 
   /** A TaskRunner for `p` (a program that `supports` accepted). */
   runner(p: Assembled): TaskRunner {
-    return this.taskRunner(() => this.load(p));
+    return this.taskRunner(this.run, () => this.load(p));
   }
 
   /** A TaskRunner for a (live) program that `supports` accepted, laid out when it runs: the same steps as `runner(assemble(p))`. */
   programRunner(p: Program): TaskRunner {
-    return this.taskRunner(() => this.loadProgram(p));
+    return this.taskRunner(this.run, () => this.loadProgram(p));
   }
 
-  private taskRunner(load: () => void): TaskRunner {
+  /**
+   * A PairRunner for a (live) program that `supports` accepted: two tasks with
+   * the same example counts and kind in one run, each with the results the
+   * TaskRunner gives it.
+   */
+  pairRunner(p: Program): PairRunner {
+    const fitness = this.pairFitness;
+    return (a, b, nTrain, nValid, errs, offsetA, offsetB, maxAbsError) => {
+      if (errs !== null && nTrain + nValid > ERRORS_PER_LANE) {
+        // More errors than a lane holds: one task at a time.
+        const single = this.programRunner(p);
+        fitness[0] = single(a.X, a.Y, nTrain, a.VX, a.VY, nValid, null as never, errs, offsetA, a.classify, maxAbsError);
+        fitness[1] = single(b.X, b.Y, nTrain, b.VX, b.VY, nValid, null as never, errs, offsetB, b.classify, maxAbsError);
+        return fitness;
+      }
+      const first = this.placeTask(a.X, a.Y, a.VX, a.VY);
+      const second = this.placeTask(b.X, b.Y, b.VX, b.VY);
+      this.loadProgram(p);
+      const { lay, shape } = this;
+      const args = lay.args / 4;
+      this.i[args] = second.x;
+      this.i[args + 1] = second.y;
+      this.i[args + 2] = second.vx;
+      this.i[args + 3] = second.vy;
+      this.runLanes(shape.count, shape.trainBegin, shape.validBegin, first.x, first.y, nTrain, first.vx, first.vy, nValid, errs === null ? -1 : lay.errs, a.classify ? 1 : 0, maxAbsError, shape.predictWritesFeatures ? 1 : 0);
+      for (let lane = 0; lane < 2; lane++) {
+        const stop = this.i[(lay.result + 16) / 4 + lane];
+        if (errs !== null) this.copyErrors(errs, lane === 0 ? offsetA : offsetB, lay.errs / 8 + lane * ERRORS_PER_LANE, stop >= 0 ? stop : nTrain + nValid);
+        fitness[lane] = stop >= 0 ? 0 : taskFitness(this.f[lay.result / 8 + lane], a.classify, nValid);
+      }
+      return fitness;
+    };
+  }
+
+  /** Entries after an early stop stay as they were: copies back the `written` errors from `from` (an f64 index). */
+  private copyErrors(errs: Float64Array, offset: number, from: number, written: number): void {
+    for (let k = 0; k < written; k++) errs[offset + k] = this.f[from + k];
+  }
+
+  private taskRunner(run: (...args: number[]) => number, load: () => void): TaskRunner {
     return (X, Y, nTrain, VX, VY, nValid, _rng, errs, errsOffset, classify, maxAbsError) => {
       const { x, y, vx, vy } = this.placeTask(X, Y, VX, VY);
       load();
       const shape = this.shape;
-      const loss = this.run(shape.count, shape.trainBegin, shape.validBegin, x, y, nTrain, vx, vy, nValid, errs === null ? -1 : this.lay.errs, classify ? 1 : 0, maxAbsError, shape.predictWritesFeatures ? 1 : 0);
-      if (errs !== null) {
-        // Entries after an early stop stay as they were: copy back what was written.
-        const written = loss < 0 ? this.i[(this.lay.errs - 8) / 4] : nTrain + nValid;
-        const errBase = this.lay.errs / 8;
-        for (let k = 0; k < written; k++) errs[errsOffset + k] = this.f[errBase + k];
-      }
-      if (loss < 0) return 0;
-      if (classify) return 1 - loss / nValid;
-      const rmse = Math.sqrt(loss / nValid);
-      return rmse === rmse && rmse !== Infinity ? 1 - 0.6366197723675814 * Math.atan(rmse) : 0;
+      const loss = run(shape.count, shape.trainBegin, shape.validBegin, x, y, nTrain, vx, vy, nValid, errs === null ? -1 : this.lay.errs, classify ? 1 : 0, maxAbsError, shape.predictWritesFeatures ? 1 : 0);
+      if (errs !== null) this.copyErrors(errs, errsOffset, this.lay.errs / 8, loss < 0 ? this.i[(this.lay.errs - 8) / 4] : nTrain + nValid);
+      return loss < 0 ? 0 : taskFitness(loss, classify, nValid);
     };
   }
+}
+
+/** A task's fitness from its validation loss (as interpret.ts). */
+function taskFitness(loss: number, classify: boolean, nValid: number): number {
+  if (classify) return 1 - loss / nValid;
+  const rmse = Math.sqrt(loss / nValid);
+  return rmse === rmse && rmse !== Infinity ? 1 - 0.6366197723675814 * Math.atan(rmse) : 0;
 }
