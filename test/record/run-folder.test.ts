@@ -141,6 +141,24 @@ describe('run folder lock', () => {
     assert.throws(() => checkRunFolder(init, 'new'), /is in use by deja \(pid 1 on/);
   });
 
+  it('notices go to stderr by default; errors other than an existing lock pass through', () => {
+    const dir = folder();
+    const dead = deadPid();
+    writeLock(dir, { pid: dead, host: hostname(), started: 'before' });
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stderr.write;
+    try {
+      acquireRunLock(dir)();
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.deepEqual(written, [`deja: ${dir}: taking over the lock of a deja process that is gone (pid ${dead})\n`]);
+    const file = join(root, 'not-a-folder');
+    writeFileSync(file, '');
+    assert.throws(() => acquireRunLock(file), (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOTDIR' && !(e instanceof RunFolderError));
+  });
+
   it('takes over the lock of a dead owner on this host, with a notice', () => {
     const dir = folder(['events.jsonl']);
     const dead = deadPid();

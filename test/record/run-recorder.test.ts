@@ -81,6 +81,7 @@ describe('RunRecorder', () => {
 
   it('a timer flushes what is buffered within a second, also after a flush cleared the last one', async () => {
     const dir = newDir();
+    const hooks = exitHooks();
     const rec = new RunRecorder(dir, {}, false);
     rec.event(event(0), null);
     rec.flush();
@@ -89,6 +90,7 @@ describe('RunRecorder', () => {
     await new Promise((resolve) => setTimeout(resolve, 1150));
     assert.equal(eventsOf(dir), `${JSON.stringify(event(0))}\n${JSON.stringify(event(1))}\n`);
     rec.abandon();
+    assert.equal(exitHooks(), hooks);
     assert.equal(existsSync(join(dir, 'summary.json')), false);
     assert.equal(existsSync(join(dir, LOCK_FILE)), false);
   });
