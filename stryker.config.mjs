@@ -21,7 +21,7 @@ const parts = {
   search: {
     mutate: ['src/search/**/*.ts'],
     tests: [
-      'search/selection', 'search/run-state', 'search/landing-queue', 'search/evaluation-stage', 'search/proposal-stage', 'search/search-setup', 'search/searchers',
+      'search/selection', 'search/run-state', 'search/landing-queue', 'search/search-loop', 'search/evaluation-stage', 'search/proposal-stage', 'search/search-setup', 'search/searchers',
       'record/restore-values', 'record/run-stats', 'record/event-log', 'record/run-files',
       'search/engine-values', 'search/resume', 'record/restore-run', 'search/persistent-cache', 'search/run-search',
     ],

@@ -110,4 +110,22 @@ describe('dispatch-order batches', () => {
     land();
     assert.deepEqual(landed.map(([id]) => id), [0, 1, 2, 3]);
   });
+  it('a wait abandoned by landReady never takes the wake-up of the next wait', async () => {
+    // The engine stops waiting after 25 ms to poll other runs, lands (nothing), and waits again.
+    const q = new DispatchOrderBatches(2);
+    const { landed, land } = lander(q);
+    const [a, b] = [0, 1].map(deferred);
+    q.add(pending(0), a.promise);
+    q.add(pending(1), b.promise);
+    const abandoned = q.whenReady();
+    land();
+    a.finish();
+    await Promise.resolve(); // a's result is in; the next wait starts before anything else runs
+    const next = q.whenReady();
+    b.finish();
+    assert.equal(await resolved(next), true, 'the batch is back: the current wait wakes');
+    assert.equal(await resolved(abandoned), false, 'the abandoned wait stays abandoned');
+    land();
+    assert.deepEqual(landed, [[0, 0], [1, 1]]);
+  });
 });

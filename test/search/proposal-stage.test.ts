@@ -5,7 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setImmediate as tick } from 'node:timers/promises';
+import type { CacheStore, Claim } from '../../src/cache/cache-store.js';
 import { FunctionalEquivalenceCache } from '../../src/cache/fec.js';
+import { MemoryStore } from '../../src/cache/memory-store.js';
 import type { Domain } from '../../src/domain/domain.js';
 import { ProbeContractError } from '../../src/domain/probe-contract.js';
 import { createRng } from '../../src/random/rng.js';
@@ -25,8 +28,10 @@ interface Setup {
   cache?: boolean;
   probe?: (c: unknown) => ArrayLike<number> | Promise<ArrayLike<number>>;
   verifyProbability?: number;
-  recheck?: boolean;
+  /** Whether probes are rechecked; 'default': the stage's default. */
+  recheck?: boolean | 'default';
   maxEvalsPerHash?: number;
+  store?: CacheStore;
 }
 
 function stage(setup: Setup = {}) {
@@ -35,20 +40,32 @@ function stage(setup: Setup = {}) {
   const probed: unknown[] = [];
   const probe = setup.probe ?? ((c: unknown) => [c as number, 1]);
   const domain = { name: 'dom', probe: (c: unknown) => (probed.push(c), probe(c)) } as unknown as Domain;
-  const fec = new FunctionalEquivalenceCache<Pending>({ capacity: 100, maxEvalsPerHash: setup.maxEvalsPerHash ?? 1, forgetProbability: 0 });
+  const fec = new FunctionalEquivalenceCache<Pending>({ capacity: 100, maxEvalsPerHash: setup.maxEvalsPerHash ?? 1, forgetProbability: 0, store: setup.store });
   const dispatched: Pending[] = [];
   const evaluation = { dispatch: (p: Pending) => void dispatched.push({ ...p }) } as unknown as EvaluationStage;
   const settled: Array<[number, CacheOutcome, number | null, SettleDetails]> = [];
-  const settler = { settle: (p: Pending, o: CacheOutcome, f: number | null, d: SettleDetails) => settled.push([p.id, o, f, d]) } as unknown as Settler;
+  /** Each settled proposal's probe time, as the settler sees it. */
+  const settledProbeMs: number[] = [];
+  const settler = {
+    settle: (p: Pending, o: CacheOutcome, f: number | null, d: SettleDetails) => (settledProbeMs.push(p.probeMs), settled.push([p.id, o, f, d])),
+  } as unknown as Settler;
   const state = new RunState({ maxEvaluations: 100 }, 1000, null);
   const verifier = new Verifier(setup.verifyProbability ?? 0, 1e-9, createRng(2));
   const cache = setup.cache === false ? null : { fec, hash };
-  const s = new ProposalStage(state, searcher, domain, cache, evaluation, settler, verifier, setup.recheck ?? false);
+  const s = setup.recheck === 'default'
+    ? new ProposalStage(state, searcher, domain, cache, evaluation, settler, verifier)
+    : new ProposalStage(state, searcher, domain, cache, evaluation, settler, verifier, setup.recheck ?? false);
   const propose = (candidate: unknown, parentId: number | null = null) => {
     proposals.push({ candidate, parentId });
     return s.proposeOne();
   };
-  return { s, state, fec, dispatched, settled, probed, propose, verifier };
+  /** Proposes and returns the wall time the call took, in ms. */
+  const timed = (candidate: unknown) => {
+    const start = performance.now();
+    propose(candidate);
+    return performance.now() - start;
+  };
+  return { s, state, fec, dispatched, settled, settledProbeMs, probed, propose, timed, verifier };
 }
 
 describe('proposal stage', () => {
@@ -164,5 +181,73 @@ describe('proposal stage', () => {
     const seen = new Set<unknown>();
     for (const c of t.probed) (seen.has(c) ? twice : seen).add(c);
     assert.deepEqual([...twice].map((c) => (c as number) - 1000), [...Array.from({ length: 20 }, (_, i) => i), 50, 100]);
+  });
+  it('joins on another run\'s evaluation settle with its entry, or are looked up again when it failed', () => {
+    const other = new MemoryStore(100, 'other');
+    const t = stage({ store: other.forRun('me') });
+    other.claim(hash([5]), 1);
+    other.claim(hash([6]), 1);
+    for (const c of [5, -5, 6, -6]) t.propose(c);
+    assert.deepEqual([t.dispatched.length, t.settled.length, t.state.joinsWaiting, t.fec.otherRunsWaitedFor], [0, 0, 4, 2]);
+    t.s.settleOtherRunJoins();
+    assert.deepEqual([t.dispatched.length, t.settled.length, t.state.joinsWaiting], [0, 0, 4], 'both still running elsewhere');
+    other.complete(hash([5]), 7, 2);
+    other.release(hash([6]));
+    t.s.settleOtherRunJoins();
+    const joined: SettleDetails = { cost: 0, evalMs: null, fromOtherRun: true, savedCost: 2 };
+    assert.deepEqual(t.settled, [[0, 'in-flight-join', 7, joined], [1, 'in-flight-join', 7, joined]]);
+    // The failed one's first waiter claims the hash and is evaluated here; the second joins it.
+    assert.deepEqual(t.dispatched.map((p) => [p.id, p.lookup]), [[2, 'miss']]);
+    assert.deepEqual([t.state.joinsWaiting, t.fec.otherRunsWaitedFor], [1, 0]);
+  });
+
+  it('a store that answers later: routed when its answer comes, for proposals and for joins looked up again', async () => {
+    const other = new MemoryStore(100, 'other');
+    const mine = other.forRun('me');
+    const later = Object.assign(Object.create(mine) as CacheStore, {
+      claim: (hash: string, wanted: number): Claim => ({ status: 'pending', answer: tick().then(() => mine.claim(hash, wanted)) }),
+    });
+    const t = stage({ store: later });
+    const first = t.propose(5);
+    assert.ok(first instanceof Promise);
+    assert.equal(t.dispatched.length, 0);
+    await first;
+    assert.deepEqual(t.dispatched.map((p) => [p.id, p.lookup]), [[0, 'miss']]);
+    t.fec.complete(hash([5]), 3, 1);
+    await t.propose(-5);
+    assert.deepEqual(t.settled, [[1, 'full-hit', 3, { cost: 0, evalMs: null, forgotten: false }]]);
+    other.claim(hash([8]), 1);
+    await t.propose(8);
+    assert.deepEqual([t.state.joinsWaiting, t.fec.otherRunsWaitedFor], [1, 1]);
+    other.release(hash([8]));
+    t.s.settleOtherRunJoins();
+    assert.deepEqual([t.dispatched.length, t.state.joinsWaiting], [1, 0], 'looked up again: the answer is not in yet');
+    await tick();
+    await tick();
+    assert.deepEqual(t.dispatched.map((p) => [p.id, p.lookup]), [[0, 'miss'], [2, 'miss']]);
+  });
+  it('probe time is the time the probe took: at most the proposal\'s own time, for routed and failed proposals', () => {
+    const t = stage({ probe: (c) => { if (c === 2) throw new Error('no'); return [c as number]; } });
+    const spans = [1, 2, 3].map((c) => t.timed(c));
+    assert.deepEqual(t.dispatched.map((p) => p.id), [0, 2]);
+    const probeMs = [t.dispatched[0].probeMs, t.settledProbeMs[0], t.dispatched[1].probeMs];
+    for (let i = 0; i < 3; i++) assert.ok(probeMs[i] >= 0 && probeMs[i] <= spans[i], `#${i}: ${probeMs[i]} of ${spans[i]} ms`);
+    assert.ok(Math.abs(t.state.probeMs - (probeMs[0] + probeMs[2])) < 1e-9, 'routed proposals add their probe time to the run\'s');
+  });
+
+  it('rechecks probes by default', () => {
+    const t = stage({ recheck: 'default' });
+    t.propose(3);
+    assert.deepEqual(t.probed, [3, 3]);
+    assert.deepEqual(t.dispatched.map((p) => p.id), [0]);
+  });
+
+  it('a sampled full hit on another run\'s entry carries what it saved', () => {
+    const other = new MemoryStore(100, 'other');
+    other.claim(hash([4]), 1);
+    other.complete(hash([4]), 6, 0.75);
+    const t = stage({ store: other.forRun('me'), verifyProbability: 1 });
+    t.propose(4);
+    assert.deepEqual(t.dispatched.map((p) => [p.id, p.lookup, p.verify]), [[0, 'full-hit', { stored: 6, forgotten: false, madeBy: null, fromOtherRun: true, savedCost: 0.75 }]]);
   });
 });
