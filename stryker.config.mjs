@@ -16,7 +16,7 @@ const parts = {
   // the first file that fails, so a mutant the unit tests kill never waits for a whole search to run.
   record: {
     mutate: ['src/record/**/*.ts'],
-    tests: ['record/restore-values', 'record/run-stats', 'record/event-log', 'record/run-files', 'search/run-state', 'record/restore-run', 'search/resume', 'search/engine-values'],
+    tests: ['record/restore-values', 'record/run-stats', 'record/event-log', 'record/run-folder', 'record/run-files', 'record/run-recorder', 'search/run-state', 'record/restore-run', 'search/resume', 'search/engine-values'],
   },
   search: {
     mutate: ['src/search/**/*.ts'],
