@@ -16,14 +16,14 @@ const parts = {
   // the first file that fails, so a mutant the unit tests kill never waits for a whole search to run.
   record: {
     mutate: ['src/record/**/*.ts'],
-    tests: ['record/restore-values', 'record/run-stats', 'record/event-log', 'record/run-files', 'search/run-state', 'record/restore-run', 'search/resume', 'search/engine-values'],
+    tests: ['record/restore-values', 'record/run-stats', 'record/event-log', 'record/run-folder', 'record/run-files', 'record/run-recorder', 'search/run-state', 'record/restore-run', 'search/resume', 'search/engine-values'],
   },
   search: {
     mutate: ['src/search/**/*.ts'],
     tests: [
-      'search/selection', 'search/run-state', 'search/landing-queue', 'search/search-loop', 'search/evaluation-stage', 'search/proposal-stage', 'search/search-setup', 'search/searchers',
+      'search/selection', 'search/run-state', 'search/landing-queue', 'search/search-loop', 'search/evaluation-stage', 'search/proposal-stage', 'search/search-setup', 'search/searchers', 'search/open-cache',
       'record/restore-values', 'record/run-stats', 'record/event-log', 'record/run-files',
-      'search/engine-values', 'search/resume', 'record/restore-run', 'search/persistent-cache', 'search/run-search',
+      'search/run-wiring', 'search/engine-values', 'search/resume', 'record/restore-run', 'search/persistent-cache', 'search/run-search',
     ],
   },
   // The workers' own tests call the worker entry points in the test thread too: code that runs only in

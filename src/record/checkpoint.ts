@@ -51,15 +51,15 @@ export function readCheckpoint(dir: string): CheckpointState | null {
 }
 
 function checkShape(value: CheckpointFile): string | null {
-  if (typeof value !== 'object' || value === null || value.format !== FORMAT) return `expected a checkpoint of format ${FORMAT}`;
+  if ((value as CheckpointFile | null)?.format !== FORMAT) return `expected a checkpoint of format ${FORMAT}`;
   if (!Number.isSafeInteger(value.events) || value.events < 0) return 'events: expected a whole number';
   if (!Array.isArray(value.population)) return 'population: expected an array';
   if (nestingDepth(value, MAX_INPUT_DEPTH + 4) > MAX_INPUT_DEPTH + 4) return `nests more than ${MAX_INPUT_DEPTH} levels deep`;
   for (const [i, individual] of value.population.entries()) {
-    if (!Number.isSafeInteger(individual?.id) || typeof individual.fitness !== 'number' || !Number.isFinite(individual.fitness) || individual.candidate === undefined) {
+    if (!Number.isSafeInteger(individual?.id) || !Number.isFinite(individual.fitness) || individual.candidate === undefined) {
       return `population[${i}]: expected {id, candidate, fitness}`;
     }
   }
-  if (value.best !== null && (typeof value.best !== 'object' || !Number.isFinite(value.best.fitness))) return 'best: expected null or {id, fitness, candidate}';
+  if (value.best !== null && !Number.isFinite(value.best?.fitness)) return 'best: expected null or {id, fitness, candidate}';
   return null;
 }

@@ -30,7 +30,7 @@ export interface EventLogReport {
 const HASH = /^[0-9a-f]{16}$/;
 const OUTCOMES = new Set<string>(CACHE_OUTCOMES);
 
-const finiteOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
+const finiteOrNull = (v: unknown) => v === null || Number.isFinite(v);
 const nonNegative = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /** What is wrong with a parsed line, or null for a well-formed event. */
@@ -47,7 +47,7 @@ export function checkEventShape(value: unknown): string | null {
   if (!(e.evalMs === null || nonNegative(e.evalMs))) return 'evalMs: expected null or a finite number >= 0';
   if (!nonNegative(e.proposedAt) || !nonNegative(e.settledAt)) return 'proposedAt and settledAt: expected finite numbers >= 0';
   if (e.joined !== undefined && !(Number.isSafeInteger(e.joined) && (e.joined as number) >= 0)) return 'joined: expected a whole number';
-  if (e.candidate !== undefined && nestingDepth(e.candidate) > MAX_INPUT_DEPTH) return `candidate: nests more than ${MAX_INPUT_DEPTH} levels deep`;
+  if (nestingDepth(e.candidate) > MAX_INPUT_DEPTH) return `candidate: nests more than ${MAX_INPUT_DEPTH} levels deep`;
   return null;
 }
 
@@ -58,6 +58,7 @@ class IdSet {
   add(id: number): boolean {
     const byte = id >>> 3;
     if (byte >= this.bits.length) {
+      // Stryker disable next-line ArithmeticOperator: any growth to at least byte + 1 holds the same bits (doubling only keeps it amortized)
       const grown = new Uint8Array(Math.max(byte + 1, this.bits.length * 2));
       grown.set(this.bits);
       this.bits = grown;
@@ -120,8 +121,8 @@ async function lastByteIsNewline(path: string): Promise<boolean> {
   const { open } = await import('node:fs/promises');
   const handle = await open(path, 'r');
   try {
+    // Only called after a bad line was read, so the file is not empty.
     const { size } = await handle.stat();
-    if (size === 0) return true;
     const byte = Buffer.alloc(1);
     await handle.read(byte, 0, 1, size - 1);
     return byte[0] === 0x0a;

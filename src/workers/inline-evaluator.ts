@@ -24,10 +24,8 @@ export class InlineEvaluator implements Evaluator {
     // A synchronous evaluation is already over: no timer, no promise.
     if (!(outcome instanceof Promise)) return outcome;
     return new Promise((resolve) => {
-      let done = false;
+      // Called again after the first (a timeout or cancel, then the evaluation's end), each step is a no-op.
       const finish = (result: EvaluationOutcome) => {
-        if (done) return;
-        done = true;
         clearTimeout(timer);
         this.running.delete(cancel);
         resolve(result);

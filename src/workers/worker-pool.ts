@@ -8,6 +8,8 @@
  * item it is on, so each item still has its own timeout, and a hung or crashing
  * item fails alone: the others of its batch are sent again.
  */
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { errorMessage, wireForm, type EvaluationBatch, type EvaluationOutcome, type EvaluationTask } from './evaluation-task.js';
 import type { Evaluator } from './evaluator.js';
@@ -15,7 +17,12 @@ import type { Evaluator } from './evaluator.js';
 /** Longest a task may wait for a (re)started worker to load its domain before it counts as hung. */
 const MAX_START_MS = 120_000;
 
-const WORKER_FILE = new URL(`./evaluation-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const exceeded = (ms: number) => `evaluation exceeded ${ms / 1000} s; its worker was replaced`;
+/** The message of an evaluation whose worker never began it: still loading the domain (or, unbatched, busy). */
+const notStarted = (ms: number) => `evaluation did not begin within ${ms / 1000} s: its worker did not finish loading the domain`;
+
+/** The worker module beside this one, with this module's extension: .js compiled, .ts run from sources under tsx. */
+const WORKER_FILE = new URL(`./evaluation-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 /** An evaluation waiting to go out in a batch. */
 interface Held {
@@ -29,9 +36,11 @@ export class WorkerPool implements Evaluator {
   private readonly running = new Set<AbortController>();
   private held: Held[] = [];
 
+  /** `maxStartMs`: how long a task waits for its worker to load the domain (tests shorten it). */
   constructor(
     threads: number,
     private readonly batchSize = 1,
+    private readonly maxStartMs = MAX_START_MS,
   ) {
     this.pool = new Piscina({
       filename: WORKER_FILE.href,
@@ -39,12 +48,14 @@ export class WorkerPool implements Evaluator {
       maxThreads: threads,
       idleTimeout: 60_000,
       // Running from TypeScript sources (tests under tsx): workers need the same loader.
+      // Stryker disable next-line all: npm test and Stryker run compiled JavaScript (never .ts), and a worker ignores a stray non-option argument
       execArgv: WORKER_FILE.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [],
     });
   }
 
   evaluate(task: EvaluationTask, timeoutMs: number): Promise<EvaluationOutcome> {
     const candidate = wireForm(task.candidate);
+    // Stryker disable next-line ConditionalExpression: (true) copying a task whose candidate is unchanged sends the same task
     if (candidate !== task.candidate) task = { ...task, candidate };
     if (this.batchSize <= 1) return this.evaluateOne(task, timeoutMs);
     return new Promise((resolve) => {
@@ -70,7 +81,7 @@ export class WorkerPool implements Evaluator {
     // The clock runs from the moment the worker begins evaluating: a task queued
     // behind a replaced worker's start-up gets its full time.
     const check = () => {
-      if (Atomics.load(started, 0) === 0 && waitedForStart < MAX_START_MS) {
+      if (Atomics.load(started, 0) === 0 && waitedForStart < this.maxStartMs) {
         waitedForStart += timeoutMs;
         timer = setTimeout(check, timeoutMs);
         return;
@@ -83,7 +94,8 @@ export class WorkerPool implements Evaluator {
       return (await this.pool.run({ ...task, started }, { signal: controller.signal })) as EvaluationOutcome;
     } catch (error) {
       const wallMs = performance.now() - submitted;
-      if (timedOut) return { ok: false, kind: 'timeout', error: `evaluation exceeded ${timeoutMs / 1000} s; its worker was replaced`, wallMs };
+      if (timedOut && Atomics.load(started, 0) === 0) return { ok: false, kind: 'timeout', error: notStarted(waitedForStart + timeoutMs), wallMs };
+      if (timedOut) return { ok: false, kind: 'timeout', error: exceeded(timeoutMs), wallMs };
       if (controller.signal.aborted) return { ok: false, kind: 'cancelled', error: 'evaluation cancelled', wallMs };
       return { ok: false, kind: 'crash', error: `worker failed: ${errorMessage(error)}`, wallMs };
     } finally {
@@ -102,6 +114,9 @@ export class WorkerPool implements Evaluator {
     let seen = 0;
     let since = performance.now();
     let hung = -1;
+    let loadHung = false;
+    // Ticks a tenth of the timeout apart (5 ms to 1 s): a hang is noticed within about a tenth of its timeout.
+    const tick = Math.min(1000, timeoutMs / 10);
     const watchdog = setInterval(
       () => {
         const now = performance.now();
@@ -112,12 +127,15 @@ export class WorkerPool implements Evaluator {
           return;
         }
         if (at === 0) return;
-        if (now - since > (at < 0 ? MAX_START_MS : timeoutMs)) {
-          hung = at - 1;
+        // Stryker disable next-line EqualityOperator: at 0 returned above (so <= 0 is < 0), and continuous time never equals the bound
+        if (now - since > (at < 0 ? this.maxStartMs : timeoutMs)) {
+          if (at < 0) loadHung = true;
+          else hung = at - 1;
           controller.abort();
         }
       },
-      Math.max(5, Math.min(1000, timeoutMs / 10)),
+      // Stryker disable next-line MethodExpression: ticking more often than every 5 ms notices the same hangs, only polls more
+      Math.max(5, tick),
     );
     const batch: EvaluationBatch = {
       domain: items[0].task.domain,
@@ -129,21 +147,25 @@ export class WorkerPool implements Evaluator {
       items.forEach((h, i) => h.resolve(outcomes[i]));
     } catch (error) {
       const wallMs = performance.now() - since;
-      const cancelled = controller.signal.aborted && hung < 0;
-      // The item running when the worker stopped is the one that failed; a failure before any item began fails them all.
-      const culprit = cancelled ? -1 : hung >= 0 ? hung : Atomics.load(progress, 0) - 1;
-      if (cancelled || culprit < 0) {
-        const outcome: EvaluationOutcome = cancelled
-          ? { ok: false, kind: 'cancelled', error: 'evaluation cancelled', wallMs }
-          : { ok: false, kind: 'crash', error: `worker failed: ${errorMessage(error)}`, wallMs };
+      if (controller.signal.aborted && hung < 0) {
+        // Not a hung item: the worker never loaded the domain, or cancelAll() stopped the batch.
+        const outcome: EvaluationOutcome = loadHung ? { ok: false, kind: 'timeout', error: notStarted(this.maxStartMs), wallMs } : { ok: false, kind: 'cancelled', error: 'evaluation cancelled', wallMs };
         for (const h of items) h.resolve(outcome);
         return;
       }
-      items[culprit].resolve(
-        hung >= 0
-          ? { ok: false, kind: 'timeout', error: `evaluation exceeded ${timeoutMs / 1000} s; its worker was replaced`, wallMs: timeoutMs }
-          : { ok: false, kind: 'crash', error: `worker failed: ${errorMessage(error)}`, wallMs },
-      );
+      // The item that failed: the one the watchdog saw hang, else the one running when the worker stopped.
+      let culprit = hung;
+      let outcome: EvaluationOutcome = { ok: false, kind: 'timeout', error: exceeded(timeoutMs), wallMs: timeoutMs };
+      if (hung < 0) {
+        culprit = Atomics.load(progress, 0) - 1;
+        outcome = { ok: false, kind: 'crash', error: `worker failed: ${errorMessage(error)}`, wallMs };
+        if (culprit < 0) {
+          // A failure before any item began fails them all.
+          for (const h of items) h.resolve(outcome);
+          return;
+        }
+      }
+      items[culprit].resolve(outcome);
       // The rest lost their results with the worker (or never ran): send them again.
       const rest = items.filter((_, i) => i !== culprit);
       if (rest.length > 0) void this.runBatch(rest);

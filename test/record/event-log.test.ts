@@ -4,7 +4,7 @@
  * policy (refuse, --repair, cut the tail) does to the file.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -12,6 +12,9 @@ import { checkEventShape, readAllEvents, readEventLog } from '../../src/record/e
 import type { SearchEvent } from '../../src/record/events.js';
 import { describeBadLines, settleBadLines } from '../../src/record/repair-log.js';
 import { RunFolderError } from '../../src/record/run-folder.js';
+
+/** Open file descriptors of this process: a descriptor left open by a read or rewrite shows here. */
+const openFds = () => readdirSync('/proc/self/fd').length;
 
 const good = { id: 3, parentId: 1, hash: '0123456789abcdef', outcome: 'miss', fitness: 0.5, cost: 0.25, probeMs: 1, evalMs: 2, proposedAt: 0.5, settledAt: 1 };
 
@@ -114,7 +117,20 @@ describe('readEventLog', () => {
     assert.deepEqual([report.events, report.tornTail, report.bytes], [6, null, Buffer.byteLength(text)]);
   });
 
+  it('ids at the id set\'s growth boundary and hundreds of ids: every duplicate found', async () => {
+    // 8192 is the first id past the initial 1024 bytes; 8191 the last inside them.
+    const ids = [8192, 8191, ...Array.from({ length: 300 }, (_, i) => 10_000 + 37 * i), 8192, 8191, 10_037];
+    const { report, seen } = await read(logFile(`${ids.map((id) => line({ id })).join('\n')}\n`));
+    assert.equal(seen.length, 302);
+    assert.deepEqual(report.corrupt, [
+      { line: 303, problem: 'id 8192 appears twice' },
+      { line: 304, problem: 'id 8191 appears twice' },
+      { line: 305, problem: 'id 10037 appears twice' },
+    ]);
+  });
+
   it('a bad last line without its newline is a torn tail; with its newline it is corrupt', async () => {
+    const fds = openFds();
     const head = `${line({ id: 0 })}\n${line({ id: 1 })}\n`;
     const torn = await read(logFile(`${head}{"id": 2, "outc`));
     assert.deepEqual(torn.report, { events: 2, tornTail: { line: 3, problem: 'not valid JSON', offset: Buffer.byteLength(head) }, corrupt: [], bytes: Buffer.byteLength(head) });
@@ -128,6 +144,7 @@ describe('readEventLog', () => {
     const noNewline = await read(logFile(`${head}${line({ id: 2 })}`));
     assert.deepEqual([noNewline.report.events, noNewline.report.tornTail], [3, null]);
     assert.deepEqual((await readAllEvents(logFile(`${head}x\n${line({ id: 5 })}`))).map((e) => e.id), [0, 1, 5]);
+    assert.equal(openFds(), fds, 'every file closed');
   });
 });
 
@@ -154,6 +171,7 @@ describe('resume policy for bad lines', () => {
   });
 
   it('--repair rewrites the file without the bad lines and the torn tail', async () => {
+    const fds = openFds();
     const path = logFile(`${line({ id: 0 })}\nnope\n${line({ id: 1 })}\n[]\n${line({ id: 2 })}\n{"torn`);
     const { report } = await read(path);
     const notices: string[] = [];
@@ -168,9 +186,11 @@ describe('resume policy for bad lines', () => {
     await settleBadLines(one, (await read(one)).report, true, (n) => oneNotices.push(n));
     assert.deepEqual(oneNotices, [`${one}: dropped 1 bad line (--repair; first: line 1: not valid JSON)`]);
     assert.equal(readFileSync(one, 'utf8'), `${line({ id: 0 })}\n`);
+    assert.equal(openFds(), fds, 'every file closed');
   });
 
   it('a torn tail alone is cut off where it starts', async () => {
+    const fds = openFds();
     const head = `${line({ id: 0 })}\n`;
     const path = logFile(`${head}{"id": 1, "ou`);
     const { report } = await read(path);
@@ -182,5 +202,6 @@ describe('resume policy for bad lines', () => {
     await settleBadLines(clean, (await read(clean)).report, false, (n) => notices.push(n));
     assert.equal(notices.length, 1);
     assert.equal(readFileSync(clean, 'utf8'), head);
+    assert.equal(openFds(), fds, 'every file closed');
   });
 });

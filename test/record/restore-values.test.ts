@@ -112,6 +112,45 @@ describe('restoreRun values', () => {
     assert.deepEqual(restoreRun([ev(0, 'miss', { fitness: 4 })]).individuals, []);
   });
 
+  it('false merges: disagreeing verifications that produced a fitness (not agreeing ones, not failed ones)', () => {
+    const run = restoreRun([
+      ev(0, 'full-hit', { verified: { fitness: 2, agreed: false }, evalMs: 1 }),
+      ev(1, 'full-hit', { verified: { fitness: 3, agreed: false }, evalMs: 1 }),
+      ev(2, 'full-hit', { verified: { fitness: 1, agreed: true }, evalMs: 1 }),
+      ev(3, 'full-hit', { verified: { fitness: null, agreed: false, error: 'x' }, evalMs: 1 }),
+      ev(4, 'full-hit', { verified: { fitness: null, agreed: false, error: 'y' }, evalMs: 1 }),
+      ev(5, 'full-hit', { verified: { fitness: null, agreed: false, error: 'z' }, evalMs: 1 }),
+    ]);
+    assert.deepEqual([run.verifications, run.falseMerges, run.evaluations], [6, 2, 0]);
+  });
+
+  it("other runs: a join on another run's evaluation has no id to name; hits and joins counted apart", () => {
+    const run = restoreRun([
+      ev(0, 'in-flight-join', { fromOtherRun: true, savedCost: 0.5 }),
+      ev(1, 'full-hit', { hash: H('b'), fromOtherRun: true, savedCost: 2 }),
+      ev(2, 'full-hit', { hash: H('c'), fromOtherRun: true, savedCost: 4 }),
+    ]);
+    assert.deepEqual(run.cacheCounters, { misses: 0, partialHits: 0, fullHits: 2, inFlightJoins: 1, failures: 0, forgotten: 0, costSaved: 6.5 });
+    assert.deepEqual(run.otherRunCounters, { fullHits: 2, inFlightJoins: 1, costSaved: 6.5 });
+    assert.equal(run.cacheEntries.size, 0);
+  });
+
+  it('a miss starts its entry afresh even where the restore still holds an older one (evicted live)', () => {
+    // Capacity 1: the live cache evicted a when b came, so the second evaluation of a was a miss.
+    const run = restoreRun([ev(0, 'miss', { hash: H('a'), fitness: 2, cost: 4 }), ev(1, 'miss', { hash: H('b'), fitness: 1 }), ev(2, 'miss', { hash: H('a'), fitness: 3, cost: 2 })], { capacity: 1 });
+    assert.deepEqual([...run.cacheEntries], [[H('a'), { fitness: 3, evaluations: 1, meanCost: 2 }]]);
+  });
+
+  it("a checkpoint's population comes first, in its order, then the events after its line (bounded keep)", () => {
+    const population = [5, 9, 7].map((id) => ({ id, candidate: `p${id}`, fitness: id / 10 }));
+    const events = [0, 1, 2, 3].map((id) => ev(id, 'miss', { fitness: id, candidate: `e${id}` }));
+    const run = restoreRun(events, { keep: 10, checkpoint: { events: 2, population, best: null } });
+    assert.deepEqual(
+      run.individuals.map((i) => i.candidate),
+      ['p5', 'p9', 'p7', 'e2', 'e3'],
+    );
+  });
+
   it('keep: the newest `keep` and the best `keep`, in settling order (random logs)', () => {
     const rng = createRng('restore-keep');
     for (let round = 0; round < 80; round++) {

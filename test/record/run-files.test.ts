@@ -15,6 +15,7 @@ import { configDigest, DIGEST_FIELD, verifyDigest, withDigest } from '../../src/
 import { RunFolderError } from '../../src/record/run-folder.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'deja-files-'));
+const openFds = () => readdirSync('/proc/self/fd').length;
 
 const state: CheckpointState = {
   events: 12,
@@ -71,6 +72,16 @@ describe('checkpoint.json', () => {
     for (let i = 0; i < 250; i++) ok = [ok];
     writeFileSync(join(dir, CHECKPOINT_FILE), JSON.stringify({ ...base, population: [{ id: 0, candidate: ok, fitness: 1 }] }));
     assert.equal(readCheckpoint(dir)?.population.length, 1);
+    // The boundary: the file nests at most 256 + 4 levels (file, population, individual: a candidate of 257 arrays).
+    const wrapped = (arrays: number) => {
+      let v: unknown = 1;
+      for (let i = 0; i < arrays; i++) v = [v];
+      return { ...base, population: [{ id: 0, candidate: v, fitness: 1 }] };
+    };
+    writeFileSync(join(dir, CHECKPOINT_FILE), JSON.stringify(wrapped(257)));
+    assert.equal(readCheckpoint(dir)?.population.length, 1);
+    writeFileSync(join(dir, CHECKPOINT_FILE), JSON.stringify(wrapped(258)));
+    assert.throws(() => readCheckpoint(dir), /nests more than 256 levels deep/);
   });
 
   it('refuses a file that is not JSON', () => {
@@ -105,6 +116,7 @@ describe('config digest', () => {
 
 describe('writeFileAtomic', () => {
   it('writes strings and bytes whole, leaving no temporary file', () => {
+    const fds = openFds();
     const dir = folder();
     const path = join(dir, 'summary.json');
     writeFileAtomic(path, 'first');
@@ -113,6 +125,19 @@ describe('writeFileAtomic', () => {
     writeFileAtomic(path, new Uint8Array([104, 105]));
     assert.equal(readFileSync(path, 'utf8'), 'hi');
     assert.deepEqual(readdirSync(dir), ['summary.json']);
+    assert.equal(openFds(), fds, 'the file and its folder closed');
+  });
+
+  it('a failed write leaves the target as it was, no temporary file, nothing open', () => {
+    const dir = folder();
+    const path = join(dir, 'config.json');
+    writeFileAtomic(path, 'before');
+    const fds = openFds();
+    // Not bytes: the write itself throws, after the temporary file was created.
+    assert.throws(() => writeFileAtomic(path, { length: 3 } as unknown as Uint8Array), TypeError);
+    assert.equal(readFileSync(path, 'utf8'), 'before');
+    assert.deepEqual(readdirSync(dir), ['config.json']);
+    assert.equal(openFds(), fds);
   });
 
   it('replaces a leftover temporary file of this pid, and a link rather than its target', () => {

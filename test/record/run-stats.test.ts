@@ -114,6 +114,26 @@ describe('run statistics', () => {
     assert.deepEqual(computeRunStats(events, 1).largestClasses.map((c) => c.hash), [h1]);
   });
 
+  it('verified hits are no evaluations; the first of equal best fitnesses stays (0 before -0)', () => {
+    const h = '3'.repeat(16);
+    const stats = computeRunStats([
+      event(0, 'miss', { hash: h, fitness: 0, evalMs: 2 }),
+      event(1, 'full-hit', { hash: h, fitness: -0, evalMs: 3, verified: { fitness: 0, agreed: true } }),
+      event(2, 'full-hit', { hash: h, fitness: -0, evalMs: 4, verified: { fitness: null, agreed: false, error: 'e' } }),
+    ]);
+    assert.equal(stats.evaluations, 1);
+    assert.ok(Object.is(stats.bestFitness, 0), String(stats.bestFitness));
+  });
+
+  it('members are told apart by 53-bit fingerprints (pairs that collide in fewer bits)', () => {
+    // "40189" and "797186" have the same FNV-1a 32-bit hash (the high bits); "2614659" and "2830004" give
+    // the same high / 2 ** 21 + low (found by search): both pairs differ in the 53 bits used.
+    const h = '4'.repeat(16);
+    const members = [40189, 797186, 2614659, 2830004];
+    const [c] = computeRunStats(members.map((candidate, id) => event(id, 'miss', { hash: h, candidate }))).largestClasses;
+    assert.deepEqual([c.proposals, c.distinct, c.members], [4, 4, members.slice(0, 3)]);
+  });
+
   it('an empty log', () => {
     const stats = new RunStatsAccumulator().result();
     assert.deepEqual([stats.proposals, stats.hitRate, stats.bestFitness, stats.lastSettledAt, stats.largestClasses], [0, 0, null, 0, []]);

@@ -164,6 +164,15 @@ describe('population searchers', () => {
     const fixed = { random: () => 4, mutate: () => 7 };
     assert.throws(() => randomValid({ ...fixed, validate: none.validate }, rng, 3), (e: unknown) => e instanceof SearchSpaceError && e.message === 'random sampling produced no valid candidate in 3 tries (last problem: x: 4 is bad)');
     assert.throws(() => mutateUntilValid({ ...fixed, validate: none.validate }, 1, rng, 2), (e: unknown) => e instanceof SearchSpaceError && e.name === 'SearchSpaceError' && e.message === 'mutation produced no valid child in 2 tries (last problem: x: 7 is bad)');
+    // Exactly maxTries tries; with none allowed, no problem to name.
+    let tries = 0;
+    const counted = { random: () => (tries++, 4), mutate: () => (tries++, 7), validate: none.validate };
+    assert.throws(() => randomValid(counted, rng, 4), /in 4 tries/);
+    assert.throws(() => mutateUntilValid(counted, 1, rng, 3), /in 3 tries/);
+    assert.equal(tries, 7);
+    assert.throws(() => randomValid(counted, rng, 0), (e: unknown) => (e as Error).message === 'random sampling produced no valid candidate in 0 tries (last problem: )');
+    assert.throws(() => mutateUntilValid(counted, 1, rng, 0), (e: unknown) => (e as Error).message === 'mutation produced no valid child in 0 tries (last problem: )');
+    assert.equal(tries, 7);
     // Without validate, the first sample is taken as it is.
     assert.equal(randomValid(fixed, rng, 1), 4);
     assert.equal(mutateUntilValid(fixed, 1, rng, 1), 7);

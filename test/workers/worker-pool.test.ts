@@ -175,6 +175,45 @@ describe('WorkerPool', () => {
     }
   });
 
+  it('batches: a batch of one that crashes or hangs fails alone, and nothing is sent after it', async () => {
+    const pool = new WorkerPool(1, 2);
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const crashing = pool.evaluate(task(7), 10_000);
+      pool.flush();
+      const crashed = await crashing;
+      assert.ok(!crashed.ok && crashed.kind === 'crash' && crashed.error.startsWith('worker failed: '), fitnessOf(crashed) as string);
+      const hanging = pool.evaluate(task(6), 300);
+      pool.flush();
+      assert.equal(fitnessOf(await hanging), 'timeout: evaluation exceeded 0.3 s; its worker was replaced');
+      assert.deepEqual((await Promise.all([pool.evaluate(task(8), 10_000), pool.evaluate(task(9), 10_000)])).map(fitnessOf), [8, 9]);
+      // An empty batch sent again would fail on its missing first item.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(rejections, []);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await pool.close();
+    }
+  });
+
+  it('batches: a hung item is noticed within a tenth of its timeout or so (the watchdog period)', async () => {
+    const pool = new WorkerPool(1, 2);
+    try {
+      // Warm: the worker has started and loaded the domain.
+      assert.deepEqual((await Promise.all([pool.evaluate(task(1), 10_000), pool.evaluate(task(2), 10_000)])).map(fitnessOf), [1, 2]);
+      const start = performance.now();
+      let took = Number.NaN;
+      const hung = await Promise.all([pool.evaluate(task(6), 200).then((o) => ((took = performance.now() - start), o)), pool.evaluate(task(3), 200)]);
+      assert.deepEqual(hung.map(fitnessOf), ['timeout: evaluation exceeded 0.2 s; its worker was replaced', 3]);
+      // Checked every 20 ms: noticed after about 0.2 s (a watchdog ticking every second notices after 2 s at the earliest).
+      assert.ok(took >= 200 && took < 1900, `took ${took} ms`);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('close cancels what is running', async () => {
     const pool = new WorkerPool(1);
     const running = pool.evaluate(task(6), 60_000);
@@ -233,6 +272,26 @@ export default () => ({ name: 'slow', version: '1', description: 's', random: ()
         assert.deepEqual(outcomes.map(fitnessOf), [700, 5]);
       } finally {
         await pool.close();
+      }
+    });
+
+    it('a worker that never loads the domain: each evaluation times out after the start-up wait, saying so', { timeout: 20_000 }, async () => {
+      const never = join(dir, 'never-loads.mjs');
+      writeFileSync(never, `await new Promise((resolve) => setTimeout(resolve, 600_000));\nexport default () => ({});\n`);
+      const stuck = { spec: never, options: {} };
+      // A start-up wait of 0.3 s, checked every timeout period (0.1 s) unbatched, by the watchdog batched.
+      const single = new WorkerPool(1, 1, 300);
+      const batched = new WorkerPool(1, 2, 300);
+      try {
+        const one = await single.evaluate({ domain: stuck, candidate: 1, seed: 1 }, 100);
+        // Waited whole periods until more than 0.3 s: 0.4 s.
+        assert.equal(fitnessOf(one), 'timeout: evaluation did not begin within 0.4 s: its worker did not finish loading the domain');
+        assert.ok(one.wallMs >= 390 && one.wallMs < 10_000, `wallMs ${one.wallMs}`);
+        const both = await Promise.all([batched.evaluate({ domain: stuck, candidate: 1, seed: 1 }, 100), batched.evaluate({ domain: stuck, candidate: 2, seed: 1 }, 100)]);
+        assert.deepEqual(both.map(fitnessOf), Array(2).fill('timeout: evaluation did not begin within 0.3 s: its worker did not finish loading the domain'));
+        for (const outcome of both) assert.ok(outcome.wallMs >= 290 && outcome.wallMs < 10_000, `wallMs ${outcome.wallMs}`);
+      } finally {
+        await Promise.all([single.close(), batched.close()]);
       }
     });
 
