@@ -14,6 +14,7 @@ import { describeBadLines, settleBadLines } from '../../src/record/repair-log.js
 import { RunFolderError } from '../../src/record/run-folder.js';
 
 /** Open file descriptors of this process: a descriptor left open by a read or rewrite shows here. */
+// Not equal at the end: a descriptor an earlier test left to close asynchronously may close meanwhile; a leak adds one.
 const openFds = () => readdirSync('/proc/self/fd').length;
 
 const good = { id: 3, parentId: 1, hash: '0123456789abcdef', outcome: 'miss', fitness: 0.5, cost: 0.25, probeMs: 1, evalMs: 2, proposedAt: 0.5, settledAt: 1 };
@@ -144,7 +145,7 @@ describe('readEventLog', () => {
     const noNewline = await read(logFile(`${head}${line({ id: 2 })}`));
     assert.deepEqual([noNewline.report.events, noNewline.report.tornTail], [3, null]);
     assert.deepEqual((await readAllEvents(logFile(`${head}x\n${line({ id: 5 })}`))).map((e) => e.id), [0, 1, 5]);
-    assert.equal(openFds(), fds, 'every file closed');
+    assert.ok(openFds() <= fds, 'every file closed');
   });
 });
 
@@ -186,7 +187,7 @@ describe('resume policy for bad lines', () => {
     await settleBadLines(one, (await read(one)).report, true, (n) => oneNotices.push(n));
     assert.deepEqual(oneNotices, [`${one}: dropped 1 bad line (--repair; first: line 1: not valid JSON)`]);
     assert.equal(readFileSync(one, 'utf8'), `${line({ id: 0 })}\n`);
-    assert.equal(openFds(), fds, 'every file closed');
+    assert.ok(openFds() <= fds, 'every file closed');
   });
 
   it('a torn tail alone is cut off where it starts', async () => {
@@ -202,6 +203,6 @@ describe('resume policy for bad lines', () => {
     await settleBadLines(clean, (await read(clean)).report, false, (n) => notices.push(n));
     assert.equal(notices.length, 1);
     assert.equal(readFileSync(clean, 'utf8'), head);
-    assert.equal(openFds(), fds, 'every file closed');
+    assert.ok(openFds() <= fds, 'every file closed');
   });
 });

@@ -15,6 +15,7 @@ import { configDigest, DIGEST_FIELD, verifyDigest, withDigest } from '../../src/
 import { RunFolderError } from '../../src/record/run-folder.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'deja-files-'));
+// Not equal at the end: a descriptor an earlier test left to close asynchronously may close meanwhile; a leak adds one.
 const openFds = () => readdirSync('/proc/self/fd').length;
 
 const state: CheckpointState = {
@@ -125,7 +126,7 @@ describe('writeFileAtomic', () => {
     writeFileAtomic(path, new Uint8Array([104, 105]));
     assert.equal(readFileSync(path, 'utf8'), 'hi');
     assert.deepEqual(readdirSync(dir), ['summary.json']);
-    assert.equal(openFds(), fds, 'the file and its folder closed');
+    assert.ok(openFds() <= fds, 'the file and its folder closed');
   });
 
   it('a failed write leaves the target as it was, no temporary file, nothing open', () => {
@@ -137,7 +138,7 @@ describe('writeFileAtomic', () => {
     assert.throws(() => writeFileAtomic(path, { length: 3 } as unknown as Uint8Array), TypeError);
     assert.equal(readFileSync(path, 'utf8'), 'before');
     assert.deepEqual(readdirSync(dir), ['config.json']);
-    assert.equal(openFds(), fds);
+    assert.ok(openFds() <= fds, 'no descriptor left open');
   });
 
   it('replaces a leftover temporary file of this pid, and a link rather than its target', () => {
