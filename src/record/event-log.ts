@@ -6,7 +6,8 @@
  * file was damaged or edited: it is refused with its line number unless the
  * user asks to drop it (--repair). A paid evaluation is never dropped silently.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { nestingDepth, MAX_INPUT_DEPTH } from '../domain/nesting.js';
 import { CACHE_OUTCOMES, type SearchEvent } from './events.js';
@@ -107,6 +108,7 @@ export async function readEventLog(path: string, onEvent: (event: SearchEvent, l
     report.events++;
     onEvent(value as SearchEvent, lineNo);
   }
+  await closed(input);
   if (pending) {
     // Only a line without its newline can be a crash's torn write.
     const endsWithNewline = await lastByteIsNewline(path);
@@ -136,4 +138,12 @@ export async function readAllEvents(path: string): Promise<SearchEvent[]> {
   const events: SearchEvent[] = [];
   await readEventLog(path, (e) => events.push(e));
   return events;
+}
+
+/**
+ * Waits until a read stream's file is closed: the stream closes it only after
+ * its last line was read, and a caller may rename or rewrite the file next.
+ */
+export async function closed(stream: ReadStream): Promise<void> {
+  if (!stream.closed) await once(stream, 'close');
 }

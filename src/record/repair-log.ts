@@ -8,7 +8,7 @@ import { createReadStream, ftruncateSync, openSync, closeSync, fsyncSync, writeS
 import { createInterface } from 'node:readline';
 import { basename, dirname, join } from 'node:path';
 import { syncFolder } from './atomic-file.js';
-import type { EventLogReport } from './event-log.js';
+import { closed, type EventLogReport } from './event-log.js';
 import { RunFolderError } from './run-folder.js';
 
 /** Describes bad lines in one line: the first, and how many more. */
@@ -44,12 +44,14 @@ async function rewriteWithout(path: string, drop: Set<number>, tornLine: number 
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
   try {
     let lineNo = 0;
-    for await (const text of createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY })) {
+    const input = createReadStream(path);
+    for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
       lineNo++;
       if (drop.has(lineNo) || lineNo === tornLine) continue;
       const bytes = Buffer.from(text + '\n');
       for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
     }
+    await closed(input);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -4,7 +4,7 @@
  * policy (refuse, --repair, cut the tail) does to the file.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -12,10 +12,8 @@ import { checkEventShape, readAllEvents, readEventLog } from '../../src/record/e
 import type { SearchEvent } from '../../src/record/events.js';
 import { describeBadLines, settleBadLines } from '../../src/record/repair-log.js';
 import { RunFolderError } from '../../src/record/run-folder.js';
+import { openFilesUnder } from '../fixtures/open-files.js';
 
-/** Open file descriptors of this process: a descriptor left open by a read or rewrite shows here. */
-// Not equal at the end: a descriptor an earlier test left to close asynchronously may close meanwhile; a leak adds one.
-const openFds = () => readdirSync('/proc/self/fd').length;
 
 const good = { id: 3, parentId: 1, hash: '0123456789abcdef', outcome: 'miss', fitness: 0.5, cost: 0.25, probeMs: 1, evalMs: 2, proposedAt: 0.5, settledAt: 1 };
 
@@ -131,7 +129,6 @@ describe('readEventLog', () => {
   });
 
   it('a bad last line without its newline is a torn tail; with its newline it is corrupt', async () => {
-    const fds = openFds();
     const head = `${line({ id: 0 })}\n${line({ id: 1 })}\n`;
     const torn = await read(logFile(`${head}{"id": 2, "outc`));
     assert.deepEqual(torn.report, { events: 2, tornTail: { line: 3, problem: 'not valid JSON', offset: Buffer.byteLength(head) }, corrupt: [], bytes: Buffer.byteLength(head) });
@@ -145,7 +142,7 @@ describe('readEventLog', () => {
     const noNewline = await read(logFile(`${head}${line({ id: 2 })}`));
     assert.deepEqual([noNewline.report.events, noNewline.report.tornTail], [3, null]);
     assert.deepEqual((await readAllEvents(logFile(`${head}x\n${line({ id: 5 })}`))).map((e) => e.id), [0, 1, 5]);
-    assert.ok(openFds() <= fds, 'every file closed');
+    assert.deepEqual(openFilesUnder(), [], 'every file closed');
   });
 });
 
@@ -172,7 +169,6 @@ describe('resume policy for bad lines', () => {
   });
 
   it('--repair rewrites the file without the bad lines and the torn tail', async () => {
-    const fds = openFds();
     const path = logFile(`${line({ id: 0 })}\nnope\n${line({ id: 1 })}\n[]\n${line({ id: 2 })}\n{"torn`);
     const { report } = await read(path);
     const notices: string[] = [];
@@ -187,11 +183,10 @@ describe('resume policy for bad lines', () => {
     await settleBadLines(one, (await read(one)).report, true, (n) => oneNotices.push(n));
     assert.deepEqual(oneNotices, [`${one}: dropped 1 bad line (--repair; first: line 1: not valid JSON)`]);
     assert.equal(readFileSync(one, 'utf8'), `${line({ id: 0 })}\n`);
-    assert.ok(openFds() <= fds, 'every file closed');
+    assert.deepEqual(openFilesUnder(), [], 'every file closed');
   });
 
   it('a torn tail alone is cut off where it starts', async () => {
-    const fds = openFds();
     const head = `${line({ id: 0 })}\n`;
     const path = logFile(`${head}{"id": 1, "ou`);
     const { report } = await read(path);
@@ -203,6 +198,6 @@ describe('resume policy for bad lines', () => {
     await settleBadLines(clean, (await read(clean)).report, false, (n) => notices.push(n));
     assert.equal(notices.length, 1);
     assert.equal(readFileSync(clean, 'utf8'), head);
-    assert.ok(openFds() <= fds, 'every file closed');
+    assert.deepEqual(openFilesUnder(), [], 'every file closed');
   });
 });

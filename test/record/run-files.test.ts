@@ -13,10 +13,9 @@ import { writeFileAtomic } from '../../src/record/atomic-file.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint, type CheckpointState } from '../../src/record/checkpoint.js';
 import { configDigest, DIGEST_FIELD, verifyDigest, withDigest } from '../../src/record/config-digest.js';
 import { RunFolderError } from '../../src/record/run-folder.js';
+import { openFilesUnder } from '../fixtures/open-files.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'deja-files-'));
-// Not equal at the end: a descriptor an earlier test left to close asynchronously may close meanwhile; a leak adds one.
-const openFds = () => readdirSync('/proc/self/fd').length;
 
 const state: CheckpointState = {
   events: 12,
@@ -117,7 +116,6 @@ describe('config digest', () => {
 
 describe('writeFileAtomic', () => {
   it('writes strings and bytes whole, leaving no temporary file', () => {
-    const fds = openFds();
     const dir = folder();
     const path = join(dir, 'summary.json');
     writeFileAtomic(path, 'first');
@@ -126,19 +124,18 @@ describe('writeFileAtomic', () => {
     writeFileAtomic(path, new Uint8Array([104, 105]));
     assert.equal(readFileSync(path, 'utf8'), 'hi');
     assert.deepEqual(readdirSync(dir), ['summary.json']);
-    assert.ok(openFds() <= fds, 'the file and its folder closed');
+    assert.deepEqual(openFilesUnder(), [], 'the file and its folder closed');
   });
 
   it('a failed write leaves the target as it was, no temporary file, nothing open', () => {
     const dir = folder();
     const path = join(dir, 'config.json');
     writeFileAtomic(path, 'before');
-    const fds = openFds();
     // Not bytes: the write itself throws, after the temporary file was created.
     assert.throws(() => writeFileAtomic(path, { length: 3 } as unknown as Uint8Array), TypeError);
     assert.equal(readFileSync(path, 'utf8'), 'before');
     assert.deepEqual(readdirSync(dir), ['config.json']);
-    assert.ok(openFds() <= fds, 'no descriptor left open');
+    assert.deepEqual(openFilesUnder(), [], 'no descriptor left open');
   });
 
   it('replaces a leftover temporary file of this pid, and a link rather than its target', () => {
