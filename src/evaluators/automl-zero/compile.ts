@@ -16,6 +16,7 @@
  */
 import { OPS, floatToIndex, type EmitContext, type Operand } from './ops.js';
 import { FEATURES_VECTOR, type Instruction, type MemorySize, type Program } from './program.js';
+import type { Task } from './tasks.js';
 
 /** Random source used by the uniform/gaussian setters. */
 export interface OpRng {
@@ -42,14 +43,8 @@ export type TaskRunner = (
   maxAbsError: number,
 ) => number;
 
-/** What a PairRunner reads of a task (tasks.ts's Task has it). */
-export interface TaskArrays {
-  X: Float64Array;
-  Y: Float64Array;
-  VX: Float64Array;
-  VY: Float64Array;
-  classify: boolean;
-}
+/** What a PairRunner reads of a task. */
+export type TaskArrays = Pick<Task, 'X' | 'Y' | 'VX' | 'VY' | 'classify'>;
 
 /**
  * Runs one program on two tasks at once, both with `nTrain` and `nValid`

@@ -31,9 +31,17 @@ export interface TaskScores {
   taskFitnesses: number[];
 }
 
-/** Whether two tasks can run as a pair: the same example counts (`nTrain`, `nValid` of each as run) and kind. */
-function pairable(a: Task, b: Task | undefined): b is Task {
-  return b !== undefined && a.classify === b.classify && a.nTrain === b.nTrain && a.nValid === b.nValid;
+/**
+ * Whether two tasks can run as a pair: the same kind, and the same example
+ * counts as run (a probe runs at most `maxTrain` and `maxValid` of each).
+ */
+function pairable(a: Task, b: Task | undefined, maxTrain = Infinity, maxValid = Infinity): b is Task {
+  return (
+    b !== undefined &&
+    a.classify === b.classify &&
+    Math.min(maxTrain, a.nTrain) === Math.min(maxTrain, b.nTrain) &&
+    Math.min(maxValid, a.nValid) === Math.min(maxValid, b.nValid)
+  );
 }
 
 /**
@@ -93,8 +101,8 @@ export function probeOnTasks(
     const nValid = Math.min(probe.validExamples, t.nValid);
     out[offset] = t.index;
     const u = tasks[k + 1];
-    // A pair needs both probes the same length; a pair runner is only given for programs that draw no random numbers.
-    if (pair !== null && u !== undefined && u.classify === t.classify && Math.min(probe.trainExamples, u.nTrain) === nTrain && Math.min(probe.validExamples, u.nValid) === nValid) {
+    // A pair runner is only given for programs that draw no random numbers (no stream to reset per task).
+    if (pair !== null && pairable(t, u, probe.trainExamples, probe.validExamples)) {
       const next = offset + 1 + nTrain + nValid;
       out[next] = u.index;
       pair(t, u, nTrain, nValid, out, offset + 1, next + 1, maxAbsError);

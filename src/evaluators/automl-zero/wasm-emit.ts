@@ -1,14 +1,13 @@
 /**
  * WebAssembly code for AutoML-Zero's ops and executor steps, shared by the two
- * WebAssembly executors: the interpreter (wasm-interpreter.ts, one function
- * that dispatches on each step's opcode) and the program compiler
- * (wasm-program.ts, one straight-line function per program). Both emit the
- * same op bodies and the same per-example steps, so they compute the same
+ * dispatch loops of wasm-interpreter.ts: one task in f64, and two tasks at once
+ * in f64x2 lanes (wasm-lanes.ts). Both emit the same op bodies and the same
+ * loss code, each written once for an `Isa`, so every lane computes the same
  * operations in the same order as interpret.ts: results are bit-identical.
  *
  * Memory layout (byte addresses, see `layout`): working memory (scalars,
  * vectors, matrices, as interpret.ts), temporaries, the interpreter's code and
- * data, the errors written for a probe, then task arrays.
+ * data, the errors written for a probe, the lanes' memory, then task arrays.
  */
 import { floatToIndex } from './ops.js';
 import type { MemorySize } from './program.js';
@@ -35,12 +34,7 @@ export const fc = (x: number): Code => [op.f64Const, ...f64Bytes(x)];
 export const load = (addr: Code, offset: number): Code => [...addr, op.f64Load, 3, ...u32(offset)];
 export const store = (addr: Code, offset: number, value: Code): Code => [...addr, ...value, op.f64Store, 3, ...u32(offset)];
 export const loadI = (addr: Code, offset: number): Code => [...addr, op.i32Load, 2, ...u32(offset)];
-export const at = (l: number, k = 0): Code => load(get(l), 8 * k);
-export const slot = (s: number): Code => load(ic(0), 8 * s);
 export const ifThen = (cond: Code, then: Code): Code => [...cond, op.if, op.void, ...then, op.end];
-export const sum = (terms: Code[]): Code => terms.flatMap((t, k) => (k === 0 ? t : [...t, op.f64Add]));
-/** select(whenTrue, whenFalse, cond) as JavaScript's `cond ? whenTrue : whenFalse`. */
-export const pick = (whenTrue: Code, whenFalse: Code, cond: Code): Code => [...whenTrue, ...whenFalse, ...cond, op.select];
 
 export interface Layout {
   F: number;
@@ -67,8 +61,8 @@ const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
 export function layout(F: number, memory: MemorySize): Layout {
   const memLen = memoryLength(memory, F);
-  const temp = Math.ceil((memLen * 8) / 16) * 16;
-  const code = temp + Math.ceil((F * F * 8) / 16) * 16;
+  const temp = align16(memLen * 8);
+  const code = temp + align16(F * F * 8);
   const data = code + MAX_INSTRUCTIONS * 16;
   // An i32 before the errors: how many were written when a run stopped early.
   const errs = data + MAX_INSTRUCTIONS * 8 + 8;
@@ -105,6 +99,9 @@ export interface Isa {
   ge: Code;
   /** (whenTrue, whenFalse, condition as `lt`... give it) -> one of the two. */
   select: Code;
+  /** Equality and or of two conditions as the comparisons give them (i32 0/1, or lane masks). */
+  sameCondition: Code;
+  eitherCondition: Code;
   /** Applies an imported Math function (lane by lane). */
   call(name: (typeof MATH)[number]): Code;
 }
@@ -129,6 +126,8 @@ export function f64Isa(temp: number): Isa {
     gt: [op.f64Gt],
     ge: [op.f64Ge],
     select: [op.select],
+    sameCondition: [op.i32Eq],
+    eitherCondition: [op.i32Or],
     call,
   };
 }
@@ -138,7 +137,7 @@ export const simd = (opcode: number): Code => [0xfd, ...u32(opcode)];
 /** SIMD opcodes used (core spec, "Vector Instructions"). */
 export const SIMD = {
   load: 0x00, store: 0x0b, const: 0x0c, splat: 0x14, extractLane: 0x21, replaceLane: 0x22,
-  lt: 0x49, gt: 0x4a, le: 0x4b, ge: 0x4c, and: 0x4e, andNot: 0x4f, or: 0x50, bitselect: 0x52, anyTrue: 0x53,
+  i32ExtractLane: 0x1b, lt: 0x49, gt: 0x4a, le: 0x4b, ge: 0x4c, and: 0x4e, andNot: 0x4f, or: 0x50, bitselect: 0x52, anyTrue: 0x53,
   i64Eq: 0xd6, abs: 0xec, neg: 0xed, sqrt: 0xef, add: 0xf0, sub: 0xf1, mul: 0xf2, div: 0xf3,
 } as const;
 /** v128 loads and stores, 16-byte aligned. */
@@ -171,8 +170,15 @@ export function laneIsa(base: number, temp: number, scratch: number): Isa {
     gt: simd(SIMD.gt),
     ge: simd(SIMD.ge),
     select: simd(SIMD.bitselect),
+    sameCondition: simd(SIMD.i64Eq),
+    eitherCondition: simd(SIMD.or),
     call: (name) => callEachLane(name, scratch),
   };
+}
+
+/** `cond ? whenTrue : whenFalse` in `v`'s instructions (wasm's select, or bitselect on lane masks). */
+function picker(v: Isa): (whenTrue: Code, whenFalse: Code, cond: Code) => Code {
+  return (whenTrue, whenFalse, cond) => [...whenTrue, ...whenFalse, ...cond, ...v.select];
 }
 
 /**
@@ -186,7 +192,7 @@ export function opBodies(v: Isa, F: number, dataAt: Code): Map<number, () => Cod
   const at = (l: number, k = 0): Code => v.load(get(l), v.base + v.width * k);
   const each = (body: (k: number) => Code): Code => Array.from({ length: F }, (_, k) => body(k)).flat();
   const out = (k: number, value: Code): Code => v.store(get(L.o), v.base + v.width * k, value);
-  const pick = (whenTrue: Code, whenFalse: Code, cond: Code): Code => [...whenTrue, ...whenFalse, ...cond, ...v.select];
+  const pick = picker(v);
   const sum = (terms: Code[]): Code => terms.flatMap((t, k) => (k === 0 ? t : [...t, ...v.add]));
   const scalarBinary = (opcode: Code): Code => out(0, [...at(L.a), ...at(L.b), ...opcode]);
   const vectorBinary = (opcode: Code): Code => each((k) => out(k, [...at(L.a, k), ...at(L.b, k), ...opcode]));
@@ -298,6 +304,34 @@ export function opBodies(v: Isa, F: number, dataAt: Code): Map<number, () => Cod
 /** Every op except NO_OP (dead anyway) and the six random setters (they draw from a JavaScript generator). */
 export const SUPPORTED = new Set(opBodies(f64Isa(0), WASM_MAX_F, []).keys());
 
+/** The next example: L.n one on, L.xi one row of F features on. */
+export function nextExample(F: number): Code {
+  return [...set(L.n, [...get(L.n), ...ic(1), op.i32Add]), ...set(L.xi, [...get(L.xi), ...ic(8 * F), op.i32Add])];
+}
+
+/**
+ * The prediction's sigmoid and a validation example's loss term, in `v`'s
+ * instructions (L.y holds the label; L.e receives the error, L.loss the sum),
+ * the same for one task and for lanes.
+ */
+export function lossCode(v: Isa) {
+  const prediction = v.load(ic(0), v.base + v.width);
+  const pick = picker(v);
+  const sigmoid: Code = [...v.c(1), ...v.c(1), ...prediction, ...v.neg, ...v.call('exp'), ...v.add, ...v.div];
+  return {
+    sigmoid,
+    squaredError: [...set(L.e, [...get(L.y), ...prediction, ...v.sub]), ...set(L.loss, [...get(L.loss), ...get(L.e), ...get(L.e), ...v.mul, ...v.add])],
+    classificationError: [
+      ...set(L.q, sigmoid),
+      // prob > 1 || prob < 0 ? Infinity : (y > 0.5) === (prob > 0.5) ? 0 : 1
+      ...set(L.e, pick(v.c(Infinity), pick(v.c(0), v.c(1), [...get(L.y), ...v.c(0.5), ...v.gt, ...get(L.q), ...v.c(0.5), ...v.gt, ...v.sameCondition]), [
+        ...get(L.q), ...v.c(1), ...v.gt, ...get(L.q), ...v.c(0), ...v.lt, ...v.eitherCondition,
+      ])),
+      ...set(L.loss, [...get(L.loss), ...get(L.e), ...v.add]),
+    ],
+  };
+}
+
 /**
  * The executor's per-example steps, the same code for both executors.
  * Locals: L.n is the example index within the phase, L.xi its byte offset in
@@ -308,39 +342,29 @@ export const SUPPORTED = new Set(opBodies(f64Isa(0), WASM_MAX_F, []).keys());
  */
 export function stepCode(lay: Layout, v0: number, classify: Code | null = get(P.classify)) {
   const { F } = lay;
+  const v = f64Isa(lay.temp);
+  const { sigmoid, squaredError, classificationError } = lossCode(v);
   const row = (base: number): Code => [...get(base), ...get(L.xi), op.i32Add];
   const nth = (base: number, index: Code): Code => [...get(base), ...index, ...ic(8), op.i32Mul, op.i32Add];
-  const sigmoidOfPrediction: Code = [...fc(1), ...fc(1), ...slot(1), op.f64Neg, ...call('exp'), op.f64Add, op.f64Div];
   const stopIfTooLarge = (value: number, written: Code): Code =>
     ifThen([...get(value), ...get(P.maxAbs), op.f64Le, op.i32Eqz], [...ic(0), ...written, op.i32Store, 2, ...u32(lay.errs - 8), ...fc(-1), op.return]);
   const writeError = (index: Code, value: number): Code =>
     ifThen([...get(P.errs), ...ic(0), op.i32GeS], store(nth(P.errs, index), 0, get(value)));
   const loadFeatures = (base: number): Code => Array.from({ length: F }, (_, k) => store(ic(0), 8 * (v0 + k), load(row(base), 8 * k))).flat();
-  const nextExample: Code = [...set(L.n, [...get(L.n), ...ic(1), op.i32Add]), ...set(L.xi, [...get(L.xi), ...ic(8 * F), op.i32Add])];
-  const squaredError: Code = [...set(L.e, [...get(L.y), ...slot(1), op.f64Sub]), ...set(L.loss, [...get(L.loss), ...get(L.e), ...get(L.e), op.f64Mul, op.f64Add])];
-  const classificationError: Code = [
-    ...set(L.q, sigmoidOfPrediction),
-    // prob > 1 || prob < 0 ? Infinity : (y > 0.5) === (prob > 0.5) ? 0 : 1
-    ...set(L.e, pick(fc(Infinity), pick(fc(0), fc(1), [...get(L.y), ...fc(0.5), op.f64Gt, ...get(L.q), ...fc(0.5), op.f64Gt, op.i32Eq]), [
-      ...get(L.q), ...fc(1), op.f64Gt, ...get(L.q), ...fc(0), op.f64Lt, op.i32Or,
-    ])),
-    ...set(L.loss, [...get(L.loss), ...get(L.e), op.f64Add]),
-  ];
   return {
-    loadFeatures,
     /** Before an example's Predict: v0 = its features, s0 = 0. */
     startExample: (base: number): Code => [...loadFeatures(base), ...store(ic(0), 0, fc(0))],
     /** Between Predict and Learn: the train error (stop or record it), then v0 = features again if `reload` (null: never), s0 = label. */
     trainMid: (reload: Code | null): Code => [
-      ...(classify === null ? [] : ifThen(classify, store(ic(0), 8, sigmoidOfPrediction))),
+      ...(classify === null ? [] : ifThen(classify, store(ic(0), 8, sigmoid))),
       ...set(L.y, load(nth(P.Y, get(L.n)), 0)),
-      ...set(L.e, [...get(L.y), ...slot(1), op.f64Sub, op.f64Abs]),
+      ...set(L.e, [...get(L.y), ...load(ic(0), 8), op.f64Sub, op.f64Abs]),
       ...stopIfTooLarge(L.e, get(L.n)),
       ...writeError(get(L.n), L.e),
       ...(reload === null ? [] : ifThen(reload, loadFeatures(P.X))),
       ...store(ic(0), 0, get(L.y)),
     ],
-    nextExample,
+    nextExample: nextExample(F),
     /** After a validation example's Predict: its loss term, the early stop and its error, then the next example. */
     validEnd: (): Code => [
       ...set(L.y, load(nth(P.VY, get(L.n)), 0)),
@@ -348,7 +372,7 @@ export function stepCode(lay: Layout, v0: number, classify: Code | null = get(P.
       ...set(L.w, [...get(L.e), op.f64Abs]),
       ...stopIfTooLarge(L.w, [...get(P.nTrain), ...get(L.n), op.i32Add]),
       ...writeError([...get(P.nTrain), ...get(L.n), op.i32Add], L.w),
-      ...nextExample,
+      ...nextExample(F),
     ],
     /** Memory starts at zero (L.k counts the slots). */
     zeroMemory: (): Code => [

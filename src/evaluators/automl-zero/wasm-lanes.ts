@@ -12,7 +12,8 @@
  */
 import { I32, V128, op, u32 } from './wasm-encoder.js';
 import {
-  type Code, ERRORS_PER_LANE, type Isa, L, type Layout, P, SIMD, fc, get, ic, ifThen, laneIsa, load, load2, loadI, set, simd, splat, store, store2, type Steps,
+  type Code, ERRORS_PER_LANE, type Isa, L, type Layout, P, SIMD, fc, get, ic, ifThen, laneIsa, load, load2, loadI, lossCode, nextExample, set, simd, splat, store, store2,
+  type Steps,
 } from './wasm-emit.js';
 
 /** Extra locals of the lane-pair function (after the f64 function's, whose f64 ones are v128 here). */
@@ -24,7 +25,7 @@ export function laneIsaOf(lay: Layout): Isa {
 }
 
 /** Whether lane k of a comparison mask (f64x2 lanes = i32x4 lanes 0 and 2) is set. */
-const laneSet = (mask: Code, lane: number): Code => [...mask, ...simd(0x1b), 2 * lane];
+const laneSet = (mask: Code, lane: number): Code => [...mask, ...simd(SIMD.i32ExtractLane), 2 * lane];
 const ALL_ONES = [...simd(SIMD.const), ...new Array<number>(16).fill(0xff)];
 
 export function laneStepCode(lay: Layout, v0: number): Steps {
@@ -42,7 +43,7 @@ export function laneStepCode(lay: Layout, v0: number): Steps {
     ...load([...second(secondOf[base]), ...at, op.i32Add], offset), ...simd(SIMD.replaceLane), 1,
   ];
   const nth = (n: Code): Code => [...n, ...ic(8), op.i32Mul];
-  const sigmoidOfPrediction: Code = [...splat(1), ...splat(1), ...slot(1), ...v.neg, ...v.call('exp'), ...v.add, ...v.div];
+  const { sigmoid, squaredError, classificationError } = lossCode(v);
   /**
    * Lanes whose `value` is NaN or above maxAbs stop here: each records how
    * many errors it wrote, and the run returns once neither lane is alive.
@@ -61,24 +62,10 @@ export function laneStepCode(lay: Layout, v0: number): Steps {
     ifThen([...get(P.errs), ...ic(0), op.i32GeS], [0, 1].flatMap((lane) =>
       ifThen(laneSet(get(LANE.alive), lane), store([...get(P.errs), ...nth(index), op.i32Add], lane * 8 * ERRORS_PER_LANE, [...get(value), ...simd(SIMD.extractLane), lane]))));
   const loadFeatures = (base: number): Code => Array.from({ length: F }, (_, k) => toSlot(v0 + k, pair(base, get(L.xi), 8 * k))).flat();
-  const nextExample: Code = [...set(L.n, [...get(L.n), ...ic(1), op.i32Add]), ...set(L.xi, [...get(L.xi), ...ic(8 * F), op.i32Add])];
-  const squaredError: Code = [...set(L.e, [...get(L.y), ...slot(1), ...v.sub]), ...set(L.loss, [...get(L.loss), ...get(L.e), ...get(L.e), ...v.mul, ...v.add])];
-  const classificationError: Code = [
-    ...set(L.q, sigmoidOfPrediction),
-    // prob > 1 || prob < 0 ? Infinity : (y > 0.5) === (prob > 0.5) ? 0 : 1, lane by lane
-    ...set(L.e, [
-      ...splat(Infinity),
-      ...splat(0), ...splat(1), ...get(L.y), ...splat(0.5), ...v.gt, ...get(L.q), ...splat(0.5), ...v.gt, ...simd(SIMD.i64Eq), ...v.select,
-      ...get(L.q), ...splat(1), ...v.gt, ...get(L.q), ...splat(0), ...v.lt, ...simd(SIMD.or),
-      ...v.select,
-    ]),
-    ...set(L.loss, [...get(L.loss), ...get(L.e), ...v.add]),
-  ];
   return {
-    loadFeatures,
     startExample: (base: number): Code => [...loadFeatures(base), ...toSlot(0, splat(0))],
     trainMid: (reload: Code | null): Code => [
-      ...ifThen(get(P.classify), toSlot(1, sigmoidOfPrediction)),
+      ...ifThen(get(P.classify), toSlot(1, sigmoid)),
       ...set(L.y, pair(P.Y, nth(get(L.n)), 0)),
       ...set(L.e, [...get(L.y), ...slot(1), ...v.sub, ...v.abs]),
       ...stopLanes(L.e, get(L.n)),
@@ -86,21 +73,21 @@ export function laneStepCode(lay: Layout, v0: number): Steps {
       ...(reload === null ? [] : ifThen(reload, loadFeatures(P.X))),
       ...toSlot(0, get(L.y)),
     ],
-    nextExample,
+    nextExample: nextExample(F),
     validEnd: (): Code => [
       ...set(L.y, pair(P.VY, nth(get(L.n)), 0)),
       ...get(P.classify), op.if, op.void, ...classificationError, op.else, ...squaredError, op.end,
       ...set(L.w, [...get(L.e), ...v.abs]),
       ...stopLanes(L.w, [...get(P.nTrain), ...get(L.n), op.i32Add]),
       ...writeErrors([...get(P.nTrain), ...get(L.n), op.i32Add], L.w),
-      ...nextExample,
+      ...nextExample(F),
     ],
     /** Memory starts at zero, both lanes alive, neither stopped. */
     zeroMemory: (): Code => [
       ...Array.from({ length: lay.memLen }, (_, s) => toSlot(s, splat(0))).flat(),
       ...set(LANE.alive, ALL_ONES),
       // Both stops = -1: one i64 of all ones.
-      ...ic(0), 0x42, 0x7f, 0x37, 3, ...u32(lay.result + 16),
+      ...ic(0), op.i64Const, 0x7f, op.i64Store, 3, ...u32(lay.result + 16),
     ],
   };
 }
