@@ -4,7 +4,7 @@
  * pruning old entries, clearing a domain's entries.
  */
 import { existsSync, statSync } from 'node:fs';
-import { openCacheDatabase } from './sqlite-schema.js';
+import { openCacheDatabase, type CacheDatabase } from './sqlite-schema.js';
 
 export interface NamespaceInfo {
   key: string;
@@ -26,15 +26,15 @@ export interface CacheInfo {
   namespaces: NamespaceInfo[];
 }
 
-function fileBytes(path: string): number {
+/** Bytes of the database file with its write-ahead log and the log's index, those that exist. */
+export function fileBytes(path: string): number {
   let bytes = 0;
   for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) bytes += statSync(path + suffix).size;
   return bytes;
 }
 
 export function cacheInfo(path: string): CacheInfo {
-  const db = openCacheDatabase(path);
-  try {
+  return withDatabase(path, (db) => {
     const rows = db.raw.prepare(`
       SELECT n.key, n.domain, n.version,
         (SELECT COUNT(*) FROM entries e WHERE e.ns = n.id),
@@ -46,28 +46,25 @@ export function cacheInfo(path: string): CacheInfo {
       key, domain, version, entries, lastUpdated, runs, experiments: experiments ? experiments.split(',') : [],
     }));
     return { path, bytes: fileBytes(path), entries: namespaces.reduce((n, ns) => n + ns.entries, 0), namespaces };
-  } finally {
-    db.close();
-  }
+  });
 }
 
 /** Deletes entries written before `cutoffMs` (ms since the epoch); returns how many. */
 export function pruneOlderThan(path: string, cutoffMs: number): number {
-  return deleteEntries(path, 'DELETE FROM entries WHERE updated_at < ?', [cutoffMs]);
+  return deleteEntries(path, 'DELETE FROM entries WHERE updated_at < ?', cutoffMs);
 }
 
 /** Deletes every entry of a domain's namespaces (all versions); returns how many. */
 export function clearDomain(path: string, domain: string): number {
-  return deleteEntries(path, 'DELETE FROM entries WHERE ns IN (SELECT id FROM namespaces WHERE domain = ?)', [domain]);
+  return deleteEntries(path, 'DELETE FROM entries WHERE ns IN (SELECT id FROM namespaces WHERE domain = ?)', domain);
 }
 
 export function clearAll(path: string): number {
-  return deleteEntries(path, 'DELETE FROM entries', []);
+  return deleteEntries(path, 'DELETE FROM entries');
 }
 
-function deleteEntries(path: string, sql: string, params: unknown[]): number {
-  const db = openCacheDatabase(path);
-  try {
+function deleteEntries(path: string, sql: string, ...params: unknown[]): number {
+  return withDatabase(path, (db) => {
     const removed = db.raw.prepare(sql).run(...params).changes;
     try {
       // Give the pages back to the file system; skipped while another run has the file open.
@@ -77,6 +74,15 @@ function deleteEntries(path: string, sql: string, params: unknown[]): number {
       // the freed pages are reused by later entries instead
     }
     return removed;
+  });
+}
+
+/** Runs `use` on the opened file, then closes it. */
+function withDatabase<T>(path: string, use: (db: CacheDatabase) => T): T {
+  const db = openCacheDatabase(path);
+  // Stryker disable BlockStatement: (the finally block) nothing is left to commit, and libsql lets go of the file only when its statements are garbage-collected, closed or not.
+  try {
+    return use(db);
   } finally {
     db.close();
   }

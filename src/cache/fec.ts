@@ -175,7 +175,7 @@ export class FunctionalEquivalenceCache<W = unknown> {
   restore(entries: Iterable<[string, CacheEntry]>, counters: FecCounters, fromOthers?: OtherRunCounters): void {
     this.store.restore(entries);
     Object.assign(this.counters, counters);
-    if (fromOthers) Object.assign(this.fromOthers, fromOthers);
+    Object.assign(this.fromOthers, fromOthers); // an undefined source (a record without them) is skipped
   }
 
   /** Hits and joins this run owes to other runs' entries and evaluations. */

@@ -84,6 +84,7 @@ export function openCacheDatabase(path: string): CacheDatabase {
     }
     raw.exec('COMMIT');
   } catch (error) {
+    // Roll back first: libsql keeps a closed connection, write lock and all, until its statements are garbage-collected.
     raw.exec('ROLLBACK');
     raw.close();
     throw error;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { CacheStore, Claim } from '../../src/cache/cache-store.js';
 import { FunctionalEquivalenceCache } from '../../src/cache/fec.js';
+import { MemoryStore } from '../../src/cache/memory-store.js';
 import { createRng } from '../../src/random/rng.js';
 
 const plain = () => new FunctionalEquivalenceCache<string>({ capacity: 100, maxEvalsPerHash: 1, forgetProbability: 0 });
@@ -14,6 +16,7 @@ describe('functional equivalence cache', () => {
     assert.equal(hit.outcome, 'full-hit');
     assert.equal(hit.outcome === 'full-hit' && hit.entry.fitness, 0.5);
     assert.deepEqual({ ...fec.stats() }, { misses: 1, partialHits: 0, fullHits: 1, inFlightJoins: 0, failures: 0, forgotten: 0, costSaved: 10, size: 1 });
+    assert.deepEqual(fec.otherRunStats(), { fullHits: 0, inFlightJoins: 0, costSaved: 0 }, "a hit on the run's own entry");
   });
 
   it('joins a lookup of a hash in flight and hands its waiters back on completion', () => {
@@ -122,5 +125,42 @@ describe('functional equivalence cache', () => {
     without.restore([], counters);
     assert.deepEqual(without.otherRunStats(), { fullHits: 0, inFlightJoins: 0, costSaved: 0 });
     assert.equal(plain().hitRate(), 0);
+  });
+  it('counts the hashes other runs are evaluating that this run waits for, until polled done', () => {
+    const shared = new MemoryStore(10, 'A');
+    const a = new FunctionalEquivalenceCache<string>({ capacity: 10, maxEvalsPerHash: 1, forgetProbability: 0, store: shared });
+    const b = new FunctionalEquivalenceCache<string>({ capacity: 10, maxEvalsPerHash: 1, forgetProbability: 0, store: shared.forRun('B') });
+    a.lookup('x', 'a1');
+    a.lookup('y', 'a2');
+    assert.equal(b.otherRunsWaitedFor, 0);
+    for (const w of ['b1', 'b2']) assert.equal(b.lookup('x', w).outcome, 'in-flight-join');
+    assert.equal(b.lookup('y', 'b3').outcome, 'in-flight-join');
+    assert.deepEqual([b.otherRunsWaitedFor, b.inFlightCount, a.otherRunsWaitedFor], [2, 0, 0]);
+    a.complete('x', 0.5, 3);
+    assert.deepEqual(b.pollOtherRuns(), [{ hash: 'x', waiters: ['b1', 'b2'], entry: { fitness: 0.5, evaluations: 1, meanCost: 3 } }]);
+    assert.equal(b.otherRunsWaitedFor, 1);
+    assert.deepEqual(b.stats(), { misses: 0, partialHits: 0, fullHits: 0, inFlightJoins: 3, failures: 0, forgotten: 0, costSaved: 6, size: 1 });
+  });
+
+  it("takes a remote store's later answer (pending) as the lookup's, counted when it comes", async () => {
+    const inner = new MemoryStore(10, 'A');
+    const remote: CacheStore = Object.assign(Object.create(inner) as MemoryStore, {
+      claim: (hash: string, wanted: number): Claim => ({ status: 'pending', answer: Promise.resolve(inner.claim(hash, wanted)) }),
+    });
+    const fec = new FunctionalEquivalenceCache<string>({ capacity: 10, maxEvalsPerHash: 1, forgetProbability: 0, store: remote });
+    const first = fec.lookup('h', 'w1');
+    assert.equal(first.outcome, 'pending');
+    assert.equal(fec.stats().misses, 0, 'nothing counted before the answer');
+    assert.deepEqual(await (first.outcome === 'pending' && first.answer), { outcome: 'miss' });
+    assert.deepEqual([fec.stats().misses, fec.inFlightCount], [1, 1]);
+    fec.complete('h', 0.25, 2);
+    const second = fec.lookup('h', 'w2');
+    assert.deepEqual(await (second.outcome === 'pending' && second.answer), { outcome: 'full-hit', entry: { fitness: 0.25, evaluations: 1, meanCost: 2 }, forgotten: false });
+    const twice: CacheStore = Object.assign(Object.create(inner) as MemoryStore, {
+      claim: (): Claim => ({ status: 'pending', answer: Promise.resolve({ status: 'pending', answer: Promise.resolve({ status: 'taken', owner: 'x' }) }) }),
+    });
+    const confused = new FunctionalEquivalenceCache<string>({ capacity: 10, maxEvalsPerHash: 1, forgetProbability: 0, store: twice });
+    const third = confused.lookup('h', 'w3');
+    await assert.rejects(third.outcome === 'pending' ? third.answer : Promise.resolve(), /FEC: a store answered "pending" twice for one claim/);
   });
 });
