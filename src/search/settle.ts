@@ -48,7 +48,7 @@ export class Settler {
     const event: SearchEvent = {
       id: p.id, parentId: p.parentId, hash: p.hash, outcome, fitness,
       cost: details.cost, probeMs: p.probeMs, evalMs: details.evalMs,
-      proposedAt: p.proposedAt, settledAt: this.state.elapsed(),
+      proposedAt: p.proposedAt, settledAt: this.state.timestamp(),
     };
     if (details.joined !== undefined) event.joined = details.joined;
     if (details.forgotten) event.forgotten = true;
