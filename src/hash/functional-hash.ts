@@ -68,20 +68,46 @@ export async function createFunctionalHasher(): Promise<FunctionalHasher> {
   };
 }
 
+/** How much rememberingHashes holds in its newer generation before it starts another. */
+export interface RememberLimits {
+  /** Output objects. */
+  outputs: number;
+  /** Numbers in them, summed: a few large outputs end a generation early. */
+  numbers: number;
+}
+
 /**
- * `hash` remembered per outputs object (by identity, weakly held): for a
- * domain whose probe returns the same unchanged object again for equivalent
- * candidates (Domain.stableProbeOutputs), so each distinct output is quantized
- * and hashed once. The same function of the outputs, so the same hashes.
+ * `hash` remembered per outputs object (by identity): for a domain whose probe
+ * returns the same unchanged object again for equivalent candidates
+ * (Domain.stableProbeOutputs), so each distinct output is quantized and hashed
+ * once. The same function of the outputs, so the same hashes.
+ *
+ * Two generations of plain Maps, not a WeakMap: a WeakMap's entries cost the
+ * garbage collector more than the hashing they saved (in an AutoML-Zero
+ * search, the WeakMap version spent twice the time). When the newer generation
+ * is full it becomes the older, and the older is dropped; an output found in
+ * the older moves to the newer. So what is held stays bounded, and the outputs
+ * of recent candidates, the parents of the next ones, stay remembered.
  */
-export function rememberingHashes(hash: ProbeHashFn): ProbeHashFn {
-  const known = new WeakMap<object, string>();
-  return (outputs) => {
-    let h = known.get(outputs);
-    if (h === undefined) {
-      h = hash(outputs);
-      known.set(outputs, h);
+// Stryker disable next-line ObjectLiteral,ArithmeticOperator,BitwiseOperator: the default sizes change only memory and speed
+export function rememberingHashes(hash: ProbeHashFn, limits: RememberLimits = { outputs: 4096, numbers: 1 << 20 }): ProbeHashFn {
+  let newer = new Map<object, string>();
+  let older = new Map<object, string>();
+  let numbers = 0;
+  const keep = (outputs: ArrayLike<number>, h: string): void => {
+    if (newer.size >= limits.outputs || numbers >= limits.numbers) {
+      older = newer;
+      newer = new Map();
+      numbers = 0;
     }
+    newer.set(outputs, h);
+    numbers += outputs.length;
+  };
+  return (outputs) => {
+    let h = newer.get(outputs);
+    if (h !== undefined) return h;
+    h = older.get(outputs) ?? hash(outputs);
+    keep(outputs, h);
     return h;
   };
 }

@@ -19,7 +19,8 @@
  */
 import type { PairRunner, TaskRunner } from './compile.js';
 import { TRAIN_BEGIN, TRAIN_END, TRAIN_MID, VALID_BEGIN, VALID_END, layOut, type Assembled, type ProgramShape } from './interpret.js';
-import { COMPONENTS, FEATURES_VECTOR, type MemorySize, type Program } from './program.js';
+import { NUM_OPS } from './ops.js';
+import { FEATURES_VECTOR, type Instruction, type MemorySize, type Program } from './program.js';
 import { F64, encodeModule, op, u32 } from './wasm-encoder.js';
 import { LANE_LOCAL_TYPES, laneFinish, laneIsaOf, laneStepCode } from './wasm-lanes.js';
 import {
@@ -40,19 +41,30 @@ interface WasmMemory {
 }
 
 
-/** Whether the program's ops are all in `ops` and it fits (setup + 2 x predict + learn + 5 steps). */
-function runsWith(program: Program, ops: ReadonlySet<number>): boolean {
-  let count = 5 + program.predict.length;
-  for (const c of COMPONENTS) {
-    count += program[c].length;
-    for (const x of program[c]) if (!ops.has(x.op)) return false;
-  }
-  return count <= MAX_INSTRUCTIONS;
+/** Whether the program's ops are all in `ops` (a table by op id: it runs for every new program) and it fits (setup + 2 x predict + learn + 5 steps). */
+function runsWith(program: Program, ops: Uint8Array): boolean {
+  const { setup, predict, learn } = program;
+  if (5 + setup.length + 2 * predict.length + learn.length > MAX_INSTRUCTIONS) return false;
+  return allIn(setup, ops) && allIn(predict, ops) && allIn(learn, ops);
 }
+
+function allIn(code: readonly Instruction[], ops: Uint8Array): boolean {
+  for (let k = 0; k < code.length; k++) if (ops[code[k].op] !== 1) return false;
+  return true;
+}
+
+/** Op ids as a table: 1 where `ops` has the id. */
+function opTable(ops: Iterable<number>): Uint8Array {
+  const table = new Uint8Array(NUM_OPS);
+  for (const id of ops) table[id] = 1;
+  return table;
+}
+
+const SUPPORTED_TABLE = opTable(SUPPORTED);
 
 /** Whether some WebAssembly interpreter can run `program` (its F and ops). */
 export function supportsWasm(program: Program, F: number): boolean {
-  return F <= WASM_MAX_F && runsWith(program, SUPPORTED);
+  return F <= WASM_MAX_F && runsWith(program, SUPPORTED_TABLE);
 }
 
 /** What a dispatch loop is made of: one task in f64 (stepCode) or two in f64x2 lanes (laneStepCode). */
@@ -178,6 +190,7 @@ export class WasmInterpreter {
 
   /** The ops this instance has cases for. */
   private readonly ops: ReadonlySet<number>;
+  private readonly opTable: Uint8Array;
 
   /**
    * `ops`: the ops programs may use (a search space's): the function gets cases
@@ -191,6 +204,7 @@ export class WasmInterpreter {
   ) {
     if (F > WASM_MAX_F) throw new RangeError(`wasm interpreter: F = ${F} > ${WASM_MAX_F}`);
     this.ops = new Set([...ops].filter((id) => SUPPORTED.has(id)));
+    this.opTable = opTable(this.ops);
     this.lay = layout(F, memorySize);
     const v0 = memorySize.scalars + FEATURES_VECTOR * F;
     const lay = this.lay;
@@ -267,7 +281,7 @@ export class WasmInterpreter {
 
   /** Whether this instance can run `program`. */
   supports(program: Program): boolean {
-    return runsWith(program, this.ops);
+    return runsWith(program, this.opTable);
   }
 
   /** A TaskRunner for `p` (a program that `supports` accepted). */
