@@ -45,9 +45,9 @@ export class ProposalStage {
   /** Proposes one candidate and routes it; returns a promise only when the domain's probe is async. */
   proposeOne(): void | Promise<void> {
     const { candidate, parentId } = this.searcher.propose();
-    const p: Pending = { id: this.state.proposals++, parentId, candidate, hash: null, lookup: 'miss', probeMs: 0, proposedAt: this.state.timestamp() };
-    if (this.cache === null) return this.evaluation.dispatch(p);
     const probeStart = performance.now();
+    const p: Pending = { id: this.state.proposals++, parentId, candidate, hash: null, lookup: 'miss', probeMs: 0, proposedAt: this.state.timestamp(probeStart) };
+    if (this.cache === null) return this.evaluation.dispatch(p);
     let outputs: ArrayLike<number> | Promise<ArrayLike<number>>;
     try {
       outputs = this.domain.probe(candidate);

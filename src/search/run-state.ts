@@ -57,11 +57,12 @@ export class RunState {
   }
 
   /**
-   * elapsed() to the microsecond, for the events' proposedAt and settledAt: the clock's digits below
-   * that are noise, and writing them out was a tenth of the cost of an event's line.
+   * elapsed() to the microsecond, at `now` (a performance.now() reading the caller also uses), for the
+   * events' proposedAt and settledAt: the clock's digits below that are noise, and writing them out was
+   * a tenth of the cost of an event's line.
    */
-  timestamp(): number {
-    return Math.round(this.elapsed() * 1e6) / 1e6;
+  timestamp(now = performance.now()): number {
+    return Math.round((this.elapsedBefore + (now - this.started) / 1000) * 1e6) / 1e6;
   }
 
   /** Counts a settled proposal's fitness (null: failed) towards the best and the target. */
