@@ -4,6 +4,7 @@
  * domains (or two probe set-ups of one domain) never share cache keys.
  */
 import xxhash from 'xxhash-wasm';
+import { type GenerationLimits, TwoGenerationMemo } from '../memo/two-generation-memo.js';
 import { DEFAULT_MANTISSA_BITS, checkMantissaBits, quantizeWords } from './quantize.js';
 
 /** Everything besides the probe outputs that a hash depends on. */
@@ -68,46 +69,24 @@ export async function createFunctionalHasher(): Promise<FunctionalHasher> {
   };
 }
 
-/** How much rememberingHashes holds in its newer generation before it starts another. */
-export interface RememberLimits {
-  /** Output objects. */
-  outputs: number;
-  /** Numbers in them, summed: a few large outputs end a generation early. */
-  numbers: number;
-}
-
 /**
  * `hash` remembered per outputs object (by identity): for a domain whose probe
  * returns the same unchanged object again for equivalent candidates
  * (Domain.stableProbeOutputs), so each distinct output is quantized and hashed
- * once. The same function of the outputs, so the same hashes.
- *
- * Two generations of plain Maps, not a WeakMap: a WeakMap's entries cost the
- * garbage collector more than the hashing they saved (in an AutoML-Zero
- * search, the WeakMap version spent twice the time). When the newer generation
- * is full it becomes the older, and the older is dropped; an output found in
- * the older moves to the newer. So what is held stays bounded, and the outputs
- * of recent candidates, the parents of the next ones, stay remembered.
+ * once. The same function of the outputs, so the same hashes. Held in a
+ * TwoGenerationMemo, not a WeakMap: a WeakMap's entries cost the garbage
+ * collector more than the hashing they saved; the outputs of recent candidates,
+ * the parents of the next ones, stay remembered.
  */
 // Stryker disable next-line ObjectLiteral,ArithmeticOperator,BitwiseOperator: the default sizes change only memory and speed
-export function rememberingHashes(hash: ProbeHashFn, limits: RememberLimits = { outputs: 4096, numbers: 1 << 20 }): ProbeHashFn {
-  let newer = new Map<object, string>();
-  let older = new Map<object, string>();
-  let numbers = 0;
-  const keep = (outputs: ArrayLike<number>, h: string): void => {
-    if (newer.size >= limits.outputs || numbers >= limits.numbers) {
-      older = newer;
-      newer = new Map();
-      numbers = 0;
-    }
-    newer.set(outputs, h);
-    numbers += outputs.length;
-  };
+export function rememberingHashes(hash: ProbeHashFn, limits: GenerationLimits = { entries: 4096, weight: 1 << 20 }): ProbeHashFn {
+  const known = new TwoGenerationMemo<ArrayLike<number>, string>(limits, (outputs) => outputs.length);
   return (outputs) => {
-    let h = newer.get(outputs);
-    if (h !== undefined) return h;
-    h = older.get(outputs) ?? hash(outputs);
-    keep(outputs, h);
+    let h = known.get(outputs);
+    if (h === undefined) {
+      h = hash(outputs);
+      known.set(outputs, h);
+    }
     return h;
   };
 }

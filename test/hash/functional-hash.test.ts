@@ -83,7 +83,7 @@ describe('functional hash', () => {
     const remembering = rememberingHashes((outputs) => {
       hashed.push(outputs);
       return `h${outputs[0]}`;
-    }, { outputs: 3, numbers: 100 });
+    }, { entries: 3, weight: 100 });
     const o = Array.from({ length: 8 }, (_, i) => [i]);
     for (const x of o.slice(0, 3)) remembering(x); // newer: 0 1 2
     remembering(o[3]); // newer full: older 0 1 2, newer 3
@@ -106,7 +106,7 @@ describe('functional hash', () => {
     const remembering = rememberingHashes((outputs) => {
       hashed.push(outputs);
       return `h${hashed.length}`;
-    }, { outputs: 100, numbers: 10 });
+    }, { entries: 100, weight: 10 });
     const [big, small, other, nine, last] = [new Float64Array(9), [1], [2], new Float64Array(9), [3]];
     for (const x of [big, small, other]) remembering(x); // big and small make 10 numbers: other starts a generation
     for (const x of [nine, last]) remembering(x); // other and nine make 10: last starts another, big and small are dropped
