@@ -25,7 +25,7 @@ import { F64, encodeModule, op, u32 } from './wasm-encoder.js';
 import { LANE_LOCAL_TYPES, laneFinish, laneIsaOf, laneStepCode } from './wasm-lanes.js';
 import {
   type Code, ERRORS_PER_LANE, type Isa, L, LOCAL_TYPES, type Layout, MATH, MAX_INSTRUCTIONS, P, PARAM_TYPES, SIMD, SUPPORTED, type Steps, WASM_MAX_F,
-  constantTarget, f64Isa, get, ic, ifThen, layout, load, loadI, opBodies, set, simd, stepCode,
+  constantAt, constantValue, f64Isa, get, ic, ifThen, layout, load, loadI, opBodies, set, simd, stepCode,
 } from './wasm-emit.js';
 
 export { WASM_MAX_F } from './wasm-emit.js';
@@ -253,13 +253,12 @@ export class WasmInterpreter {
 
   /** Writes step k into the module's memory. */
   private put(k: number, id: number, out: number, in1: number, in2: number, d0: number, d1: number, d2: number): void {
-    const { at, value } = constantTarget(id, out, d0, d1, d2, this.F);
     const base = this.lay.code / 4 + 4 * k;
     this.i[base] = id;
-    this.i[base + 1] = at * 8;
+    this.i[base + 1] = constantAt(id, out, d0, d1, this.F) * 8;
     this.i[base + 2] = in1 * 8;
     this.i[base + 3] = in2 * 8;
-    this.f[this.lay.data / 8 + k] = value;
+    this.f[this.lay.data / 8 + k] = constantValue(id, d0, d1, d2);
   }
 
   private load(p: Assembled): void {
