@@ -18,7 +18,7 @@
  * two by two (execute.ts), about 1.8x faster on the demo.
  */
 import type { PairRunner, TaskRunner } from './compile.js';
-import { TRAIN_BEGIN, TRAIN_END, TRAIN_MID, VALID_BEGIN, VALID_END, layOut, type Assembled, type ProgramShape } from './interpret.js';
+import { TRAIN_BEGIN, TRAIN_END, TRAIN_MID, VALID_BEGIN, VALID_END, layOut, type Assembled, type ProgramShape, type StepSink } from './interpret.js';
 import { NUM_OPS } from './ops.js';
 import { FEATURES_VECTOR, type Instruction, type MemorySize, type Program } from './program.js';
 import { F64, encodeModule, op, u32 } from './wasm-encoder.js';
@@ -251,6 +251,9 @@ export class WasmInterpreter {
     return task;
   }
 
+  /** put, made once: layOut calls it for every step of every new program. */
+  private readonly putStep: StepSink = (k, id, out, in1, in2, d0, d1, d2) => this.put(k, id, out, in1, in2, d0, d1, d2);
+
   /** Writes step k into the module's memory. */
   private put(k: number, id: number, out: number, in1: number, in2: number, d0: number, d1: number, d2: number): void {
     const base = this.lay.code / 4 + 4 * k;
@@ -273,8 +276,7 @@ export class WasmInterpreter {
   /** Loads a program's steps straight from its instructions (interpret.ts's layOut): no assembled arrays. */
   private loadProgram(p: Program): void {
     if (this.loaded === p) return;
-    let k = 0;
-    this.shape = layOut(p, this.F, this.memorySize, (id, out, in1, in2, d0, d1, d2) => this.put(k++, id, out, in1, in2, d0, d1, d2));
+    this.shape = layOut(p, this.F, this.memorySize, this.putStep);
     this.loaded = p;
   }
 
