@@ -46,7 +46,7 @@ export const CacheSchema = z.strictObject({
   forgetProbability: z.number().min(0).max(1).default(0),
   /** Mantissa bits kept before hashing; defaults to the domain's own choice, else 24. */
   mantissaBits: z.int().min(0).max(52).optional(),
-  /** Probe the first 20 candidates and 1 in 50 after twice, and stop the run if a probe disagrees with itself. */
+  /** Probe the first 20 candidates, 1 in 50 up to the 10,000th and 1 in 1,000 after twice, and stop the run if a probe disagrees with itself. */
   recheckProbes: z.boolean().default(true),
   /**
    * Where entries live: "memory" (gone with the run), "persistent" (the user's cache

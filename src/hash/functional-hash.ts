@@ -4,6 +4,7 @@
  * domains (or two probe set-ups of one domain) never share cache keys.
  */
 import xxhash from 'xxhash-wasm';
+import { type GenerationLimits, TwoGenerationMemo } from '../memo/two-generation-memo.js';
 import { DEFAULT_MANTISSA_BITS, checkMantissaBits, quantizeWords } from './quantize.js';
 
 /** Everything besides the probe outputs that a hash depends on. */
@@ -69,13 +70,17 @@ export async function createFunctionalHasher(): Promise<FunctionalHasher> {
 }
 
 /**
- * `hash` remembered per outputs object (by identity, weakly held): for a
- * domain whose probe returns the same unchanged object again for equivalent
- * candidates (Domain.stableProbeOutputs), so each distinct output is quantized
- * and hashed once. The same function of the outputs, so the same hashes.
+ * `hash` remembered per outputs object (by identity): for a domain whose probe
+ * returns the same unchanged object again for equivalent candidates
+ * (Domain.stableProbeOutputs), so each distinct output is quantized and hashed
+ * once. The same function of the outputs, so the same hashes. Held in a
+ * TwoGenerationMemo, not a WeakMap: a WeakMap's entries cost the garbage
+ * collector more than the hashing they saved; the outputs of recent candidates,
+ * the parents of the next ones, stay remembered.
  */
-export function rememberingHashes(hash: ProbeHashFn): ProbeHashFn {
-  const known = new WeakMap<object, string>();
+// Stryker disable next-line ObjectLiteral,ArithmeticOperator,BitwiseOperator: the default sizes change only memory and speed
+export function rememberingHashes(hash: ProbeHashFn, limits: GenerationLimits = { entries: 4096, weight: 1 << 20 }): ProbeHashFn {
+  const known = new TwoGenerationMemo<ArrayLike<number>, string>(limits, (outputs) => outputs.length);
   return (outputs) => {
     let h = known.get(outputs);
     if (h === undefined) {

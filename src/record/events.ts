@@ -15,10 +15,11 @@ export interface SearchEvent<C = unknown> {
   fitness: number | null;
   /** Evaluation cost paid for this candidate (0 for full hits and joins). */
   cost: number;
+  /** Wall time of the probe and hash, to a tenth of a microsecond. */
   probeMs: number;
   /** Wall time of this candidate's own evaluation; null when it was not evaluated. */
   evalMs: number | null;
-  /** Seconds since the run started. */
+  /** Seconds since the run started, to the microsecond. */
   proposedAt: number;
   settledAt: number;
   /** For a join: the id whose evaluation it waited for. */

@@ -45,10 +45,11 @@ export class Settler {
   ) {}
 
   settle(p: Pending, outcome: CacheOutcome, fitness: number | null, details: SettleDetails): void {
+    const now = performance.now();
     const event: SearchEvent = {
       id: p.id, parentId: p.parentId, hash: p.hash, outcome, fitness,
       cost: details.cost, probeMs: p.probeMs, evalMs: details.evalMs,
-      proposedAt: p.proposedAt, settledAt: this.state.elapsed(),
+      proposedAt: p.proposedAt, settledAt: this.state.timestamp(now),
     };
     if (details.joined !== undefined) event.joined = details.joined;
     if (details.forgotten) event.forgotten = true;
@@ -69,12 +70,11 @@ export class Settler {
     this.recorder?.event(event, p.candidate, improves);
     event.candidate = p.candidate;
     this.listeners.onEvent?.(event);
-    if (this.listeners.onProgress) this.reportProgress(this.listeners.onProgress);
+    if (this.listeners.onProgress) this.reportProgress(this.listeners.onProgress, now);
   }
 
   /** At most one progress report per interval. */
-  private reportProgress(onProgress: (progress: ProgressSnapshot) => void): void {
-    const now = performance.now();
+  private reportProgress(onProgress: (progress: ProgressSnapshot) => void, now: number): void {
     if (now - this.lastProgress < (this.listeners.progressIntervalMs ?? 250)) return;
     this.lastProgress = now;
     onProgress(this.progress());

@@ -71,7 +71,9 @@ export function checkEvalResult(result: EvalResult | undefined, wallMs: number):
 function checkMetrics(metrics: unknown): string | null {
   if (metrics === undefined) return null;
   if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) return `evaluate returned metrics of type ${Array.isArray(metrics) ? 'array' : typeof metrics}; expected an object`;
-  for (const [key, value] of Object.entries(metrics)) {
+  // Object.keys, not entries: no pair array per metric on every evaluation (the same own keys, same order).
+  for (const key of Object.keys(metrics)) {
+    const value = (metrics as Record<string, unknown>)[key];
     const type = value === null ? 'null' : typeof value;
     if (type !== 'number' && type !== 'string' && type !== 'boolean' && type !== 'null') {
       return `evaluate returned metrics.${key} of type ${type}; metrics must be numbers, strings, booleans or null`;

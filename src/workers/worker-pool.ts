@@ -129,6 +129,7 @@ export class WorkerPool implements Evaluator {
         if (at === 0) return;
         // Stryker disable next-line EqualityOperator: at 0 returned above (so <= 0 is < 0), and continuous time never equals the bound
         if (now - since > (at < 0 ? this.maxStartMs : timeoutMs)) {
+          // Stryker disable next-line EqualityOperator: (<=) at 0 returned above
           if (at < 0) loadHung = true;
           else hung = at - 1;
           controller.abort();

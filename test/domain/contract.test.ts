@@ -90,9 +90,11 @@ describe('probe contract', () => {
     assert.equal(checkProbeOutputs([1n]), 'probe output 0 is bigint; expected a number');
   });
 
-  it('probes the first 20 proposals twice, then every 50th id', () => {
+  it('probes the first 20 proposals twice, then every 50th id, and every 1000th from 10,000 on', () => {
     const ids = Array.from({ length: 251 }, (_, id) => id).filter(rechecked);
     assert.deepEqual(ids, [...Array.from({ length: 20 }, (_, id) => id), 50, 100, 150, 200, 250]);
+    const later = Array.from({ length: 3001 }, (_, i) => 9000 + i).filter(rechecked);
+    assert.deepEqual(later, [9000, 9050, 9100, 9150, 9200, 9250, 9300, 9350, 9400, 9450, 9500, 9550, 9600, 9650, 9700, 9750, 9800, 9850, 9900, 9950, 10000, 11000, 12000]);
   });
 });
 

@@ -77,4 +77,41 @@ describe('functional hash', () => {
     assert.equal(remembering([1, 2, 3]), plain(a), 'an equal but other object is hashed again, to the same hash');
     assert.equal(calls, 3);
   });
+
+  it('rememberingHashes: holds two generations, moving what the older one answers into the newer', () => {
+    const hashed: unknown[] = [];
+    const remembering = rememberingHashes((outputs) => {
+      hashed.push(outputs);
+      return `h${outputs[0]}`;
+    }, { entries: 3, weight: 100 });
+    const o = Array.from({ length: 8 }, (_, i) => [i]);
+    for (const x of o.slice(0, 3)) remembering(x); // newer: 0 1 2
+    remembering(o[3]); // newer full: older 0 1 2, newer 3
+    assert.equal(remembering(o[0]), 'h0'); // from the older, moved: newer 3 0
+    assert.equal(hashed.length, 4);
+    remembering(o[4]); // newer 3 0 4
+    remembering(o[5]); // older 3 0 4, newer 5
+    assert.equal(remembering(o[0]), 'h0'); // still remembered: it moved before the older one was dropped
+    assert.equal(remembering(o[1]), 'h1'); // gone with its generation: hashed again
+    assert.deepEqual(hashed, [o[0], o[1], o[2], o[3], o[4], o[5], o[1]]);
+    for (const x of [o[5], o[0], o[1]]) remembering(x); // newer 5 0 1: held
+    assert.equal(hashed.length, 7);
+    remembering(o[4]); // from the older, moved into a full newer: older 5 0 1, newer 4
+    remembering(o[3]); // its generation is gone
+    assert.deepEqual(hashed.slice(7), [o[3]]);
+  });
+
+  it('rememberingHashes: a generation also ends at its count of numbers', () => {
+    const hashed: unknown[] = [];
+    const remembering = rememberingHashes((outputs) => {
+      hashed.push(outputs);
+      return `h${hashed.length}`;
+    }, { entries: 100, weight: 10 });
+    const [big, small, other, nine, last] = [new Float64Array(9), [1], [2], new Float64Array(9), [3]];
+    for (const x of [big, small, other]) remembering(x); // big and small make 10 numbers: other starts a generation
+    for (const x of [nine, last]) remembering(x); // other and nine make 10: last starts another, big and small are dropped
+    assert.equal(remembering(other), 'h3');
+    remembering(big);
+    assert.deepEqual(hashed, [big, small, other, nine, last, big]);
+  });
 });

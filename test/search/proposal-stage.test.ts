@@ -231,8 +231,10 @@ describe('proposal stage', () => {
     const spans = [1, 2, 3].map((c) => t.timed(c));
     assert.deepEqual(t.dispatched.map((p) => p.id), [0, 2]);
     const probeMs = [t.dispatched[0].probeMs, t.settledProbeMs[0], t.dispatched[1].probeMs];
-    for (let i = 0; i < 3; i++) assert.ok(probeMs[i] >= 0 && probeMs[i] <= spans[i], `#${i}: ${probeMs[i]} of ${spans[i]} ms`);
+    for (let i = 0; i < 3; i++) assert.ok(probeMs[i] >= 0 && probeMs[i] <= spans[i] + 5e-5, `#${i}: ${probeMs[i]} of ${spans[i]} ms (+ half the rounding unit)`);
     assert.ok(Math.abs(t.state.probeMs - (probeMs[0] + probeMs[2])) < 1e-9, 'routed proposals add their probe time to the run\'s');
+    for (const ms of probeMs) assert.equal(ms, Math.round(ms * 1e4) / 1e4, `${ms} ms: kept to a tenth of a microsecond`);
+    assert.ok(t.dispatched.every((p) => p.proposedAt === Math.round(p.proposedAt * 1e6) / 1e6), 'proposedAt to the microsecond');
   });
 
   it('rechecks probes by default', () => {

@@ -61,6 +61,15 @@ describe('RunState', () => {
     assert.ok(d >= 0.05 && d < 5, `${d}`);
   });
 
+  it('timestamp() is elapsed() to the microsecond', async () => {
+    const s = new RunState({ maxEvaluations: 5 }, 500, restored({ elapsedSeconds: 12.3456789 }));
+    await sleep(3);
+    const [before, t, after] = [s.elapsed(), s.timestamp(), s.elapsed()];
+    assert.equal(t, Math.round(t * 1e6) / 1e6, `${t} has no digits below a microsecond`);
+    assert.ok(t >= before - 5e-7 && t <= after + 5e-7, `${before} <= ${t} <= ${after}`);
+    assert.ok(t >= 12.3476, `counts the restored seconds and the time since: ${t}`);
+  });
+
   it('a restored best at or above the target has reached it', () => {
     assert.equal(new RunState({ maxEvaluations: 5, targetFitness: 0.75 }, 9, restored()).targetReached, true);
     assert.equal(new RunState({ maxEvaluations: 5, targetFitness: 0.76 }, 9, restored()).targetReached, false);

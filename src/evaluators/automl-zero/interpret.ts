@@ -57,8 +57,8 @@ export function memoryLength(memory: MemorySize, F: number): number {
   return memory.scalars + memory.vectors * F + memory.matrices * F * F;
 }
 
-/** Receives a program's steps in order (op id, memory offsets, three data values). */
-export type StepSink = (id: number, out: number, in1: number, in2: number, d0: number, d1: number, d2: number) => void;
+/** Receives a program's steps in order: step k's op id, memory offsets and three data values. */
+export type StepSink = (k: number, id: number, out: number, in1: number, in2: number, d0: number, d1: number, d2: number) => void;
 
 /** Where the parts of a laid-out program begin (in steps), and what run() needs to know of it. */
 export interface ProgramShape {
@@ -73,33 +73,37 @@ export interface ProgramShape {
  * TRAIN_MID, learn, TRAIN_END, VALID_BEGIN, predict, VALID_END), with memory
  * offsets resolved: the one definition of that layout, for assemble() and for
  * the WebAssembly interpreter, which writes the steps straight into its memory.
+ * No closure per call: it runs for every new program.
  */
 export function layOut(program: Program, F: number, memory: MemorySize, put: StepSink): ProgramShape {
-  let k = 0;
-  const emit = (list: readonly Instruction[]): void => {
-    for (const x of list) {
-      const op = OPS[x.op];
-      put(x.op, memoryOffset(memory, F, op.out, x.out), memoryOffset(memory, F, op.in1, x.in1), memoryOffset(memory, F, op.in2, x.in2), x.data[0] ?? 0, x.data[1] ?? 0, x.data[2] ?? 0);
-      k++;
-    }
-  };
-  const step = (id: number): void => {
-    put(id, 0, 0, 0, 0, 0, 0);
-    k++;
-  };
-  emit(program.setup);
+  let k = putInstructions(program.setup, F, memory, put, 0);
   const trainBegin = k;
-  step(TRAIN_BEGIN);
-  emit(program.predict);
-  step(TRAIN_MID);
-  emit(program.learn);
-  step(TRAIN_END);
+  put(k++, TRAIN_BEGIN, 0, 0, 0, 0, 0, 0);
+  k = putInstructions(program.predict, F, memory, put, k);
+  put(k++, TRAIN_MID, 0, 0, 0, 0, 0, 0);
+  k = putInstructions(program.learn, F, memory, put, k);
+  put(k++, TRAIN_END, 0, 0, 0, 0, 0, 0);
   const validBegin = k;
-  step(VALID_BEGIN);
-  emit(program.predict);
-  step(VALID_END);
-  const predictWritesFeatures = program.predict.some((x) => OPS[x.op].out === 'v' && x.out === FEATURES_VECTOR);
-  return { count: k, trainBegin, validBegin, predictWritesFeatures };
+  put(k++, VALID_BEGIN, 0, 0, 0, 0, 0, 0);
+  k = putInstructions(program.predict, F, memory, put, k);
+  put(k++, VALID_END, 0, 0, 0, 0, 0, 0);
+  return { count: k, trainBegin, validBegin, predictWritesFeatures: writesFeatures(program.predict) };
+}
+
+/** Puts `list`'s instructions as steps k, k + 1, ...; returns the next step's number. */
+function putInstructions(list: readonly Instruction[], F: number, memory: MemorySize, put: StepSink, k: number): number {
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    const op = OPS[x.op];
+    put(k++, x.op, memoryOffset(memory, F, op.out, x.out), memoryOffset(memory, F, op.in1, x.in1), memoryOffset(memory, F, op.in2, x.in2), x.data[0] ?? 0, x.data[1] ?? 0, x.data[2] ?? 0);
+  }
+  return k;
+}
+
+/** Whether Predict writes v0: only then must the features be loaded again before Learn. */
+function writesFeatures(predict: readonly Instruction[]): boolean {
+  for (let i = 0; i < predict.length; i++) if (OPS[predict[i].op].out === 'v' && predict[i].out === FEATURES_VECTOR) return true;
+  return false;
 }
 
 /** The number of steps layOut gives. */
@@ -112,8 +116,7 @@ export function assemble(program: Program, F: number, memory: MemorySize): Assem
   const count = stepCount(program);
   const code = new Array<number>(4 * count);
   const data = new Array<number>(3 * count);
-  let k = 0;
-  const { trainBegin, validBegin, predictWritesFeatures } = layOut(program, F, memory, (id, out, in1, in2, d0, d1, d2) => {
+  const { trainBegin, validBegin, predictWritesFeatures } = layOut(program, F, memory, (k, id, out, in1, in2, d0, d1, d2) => {
     code[4 * k] = id;
     code[4 * k + 1] = out;
     code[4 * k + 2] = in1;
@@ -121,7 +124,6 @@ export function assemble(program: Program, F: number, memory: MemorySize): Assem
     data[3 * k] = d0;
     data[3 * k + 1] = d1;
     data[3 * k + 2] = d2;
-    k++;
   });
   return { code, data, trainBegin, validBegin, predictWritesFeatures };
 }

@@ -11,7 +11,7 @@
  * memoized here (that is the engine's cache, which must stay measurable on
  * and off).
  */
-import { LRUCache } from 'lru-cache';
+import { TwoGenerationMemo } from '../../memo/two-generation-memo.js';
 import { compileProgram, type CompileOptions, type PairRunner, type TaskRunner } from './compile.js';
 import { Interpreter, type Assembled } from './interpret.js';
 import { liveMasks, pruneByMasks, pruneDeadCode } from './liveness.js';
@@ -39,7 +39,7 @@ export interface RunnableProgram {
 
 export class ProgramCache {
   /** Buckets of live programs by programKey (a bucket holds more than one only on a hash collision). */
-  private readonly byKey: LRUCache<number, RunnableProgram[]>;
+  private readonly byKey: TwoGenerationMemo<number, RunnableProgram[]>;
   readonly interpreter: Interpreter;
   /** The faster interpreter (programs without random ops, F <= 4), when `useWasm` is on. */
   private readonly wasm: WasmInterpreter | null;
@@ -55,7 +55,8 @@ export class ProgramCache {
     /** Ops the programs will use (a search space's), to specialize the WebAssembly interpreter; default all. */
     wasmOps?: Iterable<number>,
   ) {
-    this.byKey = new LRUCache({ max: capacity });
+    // Two generations of half the capacity each: at most `capacity` programs are held.
+    this.byKey = new TwoGenerationMemo({ entries: Math.ceil(capacity / 2) });
     this.interpreter = new Interpreter(opts.F, opts.memory);
     this.wasm = useWasm && opts.F <= WASM_MAX_F ? new WasmInterpreter(opts.F, opts.memory, wasmOps) : null;
   }

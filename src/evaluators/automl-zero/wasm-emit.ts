@@ -390,12 +390,19 @@ export function stepCode(lay: Layout, v0: number, classify: Code | null = get(P.
 export type Steps = ReturnType<typeof stepCode>;
 
 /**
- * Where step k's output goes and which value it writes, for the constant
- * setters: the element setters' index is part of the output address.
+ * Where a step's output goes, for the constant setters: the element setters'
+ * index is part of the output address. Two functions rather than one that
+ * returns both: they run for every step of every new program, and a pair
+ * object each was one more allocation per step.
  */
-export function constantTarget(id: number, out: number, d0: number, d1: number, d2: number, F: number): { at: number; value: number } {
-  if (id === 57) return { at: out + floatToIndex(d0, F), value: d1 };
-  if (id === 58) return { at: out + floatToIndex(d0, F) * F + floatToIndex(d1, F), value: d2 };
-  return { at: out, value: d0 };
+export function constantAt(id: number, out: number, d0: number, d1: number, F: number): number {
+  if (id === 57) return out + floatToIndex(d0, F);
+  if (id === 58) return out + floatToIndex(d0, F) * F + floatToIndex(d1, F);
+  return out;
+}
+
+/** Which value a step writes (its data value for the constant setters: the first, or the one after the index). */
+export function constantValue(id: number, d0: number, d1: number, d2: number): number {
+  return id === 57 ? d1 : id === 58 ? d2 : d0;
 }
 

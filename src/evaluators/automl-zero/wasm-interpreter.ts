@@ -18,13 +18,14 @@
  * two by two (execute.ts), about 1.8x faster on the demo.
  */
 import type { PairRunner, TaskRunner } from './compile.js';
-import { TRAIN_BEGIN, TRAIN_END, TRAIN_MID, VALID_BEGIN, VALID_END, layOut, type Assembled, type ProgramShape } from './interpret.js';
-import { COMPONENTS, FEATURES_VECTOR, type MemorySize, type Program } from './program.js';
+import { TRAIN_BEGIN, TRAIN_END, TRAIN_MID, VALID_BEGIN, VALID_END, layOut, type Assembled, type ProgramShape, type StepSink } from './interpret.js';
+import { NUM_OPS } from './ops.js';
+import { FEATURES_VECTOR, type Instruction, type MemorySize, type Program } from './program.js';
 import { F64, encodeModule, op, u32 } from './wasm-encoder.js';
 import { LANE_LOCAL_TYPES, laneFinish, laneIsaOf, laneStepCode } from './wasm-lanes.js';
 import {
   type Code, ERRORS_PER_LANE, type Isa, L, LOCAL_TYPES, type Layout, MATH, MAX_INSTRUCTIONS, P, PARAM_TYPES, SIMD, SUPPORTED, type Steps, WASM_MAX_F,
-  constantTarget, f64Isa, get, ic, ifThen, layout, load, loadI, opBodies, set, simd, stepCode,
+  constantAt, constantValue, f64Isa, get, ic, ifThen, layout, load, loadI, opBodies, set, simd, stepCode,
 } from './wasm-emit.js';
 
 export { WASM_MAX_F } from './wasm-emit.js';
@@ -40,19 +41,30 @@ interface WasmMemory {
 }
 
 
-/** Whether the program's ops are all in `ops` and it fits (setup + 2 x predict + learn + 5 steps). */
-function runsWith(program: Program, ops: ReadonlySet<number>): boolean {
-  let count = 5 + program.predict.length;
-  for (const c of COMPONENTS) {
-    count += program[c].length;
-    for (const x of program[c]) if (!ops.has(x.op)) return false;
-  }
-  return count <= MAX_INSTRUCTIONS;
+/** Whether the program's ops are all in `ops` (a table by op id: it runs for every new program) and it fits (setup + 2 x predict + learn + 5 steps). */
+function runsWith(program: Program, ops: Uint8Array): boolean {
+  const { setup, predict, learn } = program;
+  if (5 + setup.length + 2 * predict.length + learn.length > MAX_INSTRUCTIONS) return false;
+  return allIn(setup, ops) && allIn(predict, ops) && allIn(learn, ops);
 }
+
+function allIn(code: readonly Instruction[], ops: Uint8Array): boolean {
+  for (let k = 0; k < code.length; k++) if (ops[code[k].op] !== 1) return false;
+  return true;
+}
+
+/** Op ids as a table: 1 where `ops` has the id. */
+function opTable(ops: Iterable<number>): Uint8Array {
+  const table = new Uint8Array(NUM_OPS);
+  for (const id of ops) table[id] = 1;
+  return table;
+}
+
+const SUPPORTED_TABLE = opTable(SUPPORTED);
 
 /** Whether some WebAssembly interpreter can run `program` (its F and ops). */
 export function supportsWasm(program: Program, F: number): boolean {
-  return F <= WASM_MAX_F && runsWith(program, SUPPORTED);
+  return F <= WASM_MAX_F && runsWith(program, SUPPORTED_TABLE);
 }
 
 /** What a dispatch loop is made of: one task in f64 (stepCode) or two in f64x2 lanes (laneStepCode). */
@@ -178,6 +190,7 @@ export class WasmInterpreter {
 
   /** The ops this instance has cases for. */
   private readonly ops: ReadonlySet<number>;
+  private readonly opTable: Uint8Array;
 
   /**
    * `ops`: the ops programs may use (a search space's): the function gets cases
@@ -191,6 +204,7 @@ export class WasmInterpreter {
   ) {
     if (F > WASM_MAX_F) throw new RangeError(`wasm interpreter: F = ${F} > ${WASM_MAX_F}`);
     this.ops = new Set([...ops].filter((id) => SUPPORTED.has(id)));
+    this.opTable = opTable(this.ops);
     this.lay = layout(F, memorySize);
     const v0 = memorySize.scalars + FEATURES_VECTOR * F;
     const lay = this.lay;
@@ -237,15 +251,17 @@ export class WasmInterpreter {
     return task;
   }
 
+  /** put, made once: layOut calls it for every step of every new program. */
+  private readonly putStep: StepSink = (k, id, out, in1, in2, d0, d1, d2) => this.put(k, id, out, in1, in2, d0, d1, d2);
+
   /** Writes step k into the module's memory. */
   private put(k: number, id: number, out: number, in1: number, in2: number, d0: number, d1: number, d2: number): void {
-    const { at, value } = constantTarget(id, out, d0, d1, d2, this.F);
     const base = this.lay.code / 4 + 4 * k;
     this.i[base] = id;
-    this.i[base + 1] = at * 8;
+    this.i[base + 1] = constantAt(id, out, d0, d1, this.F) * 8;
     this.i[base + 2] = in1 * 8;
     this.i[base + 3] = in2 * 8;
-    this.f[this.lay.data / 8 + k] = value;
+    this.f[this.lay.data / 8 + k] = constantValue(id, d0, d1, d2);
   }
 
   private load(p: Assembled): void {
@@ -260,14 +276,13 @@ export class WasmInterpreter {
   /** Loads a program's steps straight from its instructions (interpret.ts's layOut): no assembled arrays. */
   private loadProgram(p: Program): void {
     if (this.loaded === p) return;
-    let k = 0;
-    this.shape = layOut(p, this.F, this.memorySize, (id, out, in1, in2, d0, d1, d2) => this.put(k++, id, out, in1, in2, d0, d1, d2));
+    this.shape = layOut(p, this.F, this.memorySize, this.putStep);
     this.loaded = p;
   }
 
   /** Whether this instance can run `program`. */
   supports(program: Program): boolean {
-    return runsWith(program, this.ops);
+    return runsWith(program, this.opTable);
   }
 
   /** A TaskRunner for `p` (a program that `supports` accepted). */
