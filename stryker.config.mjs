@@ -8,7 +8,8 @@
  * so a rerun tests only mutants in changed code or covered by changed tests.
  */
 const parts = {
-  hash: { mutate: ['src/hash/**/*.ts'], tests: ['hash/*'] },
+  // The two-generation memo holds the remembered hashes.
+  hash: { mutate: ['src/hash/**/*.ts', 'src/memo/**/*.ts'], tests: ['hash/*', 'memo/*'] },
   // The Redis store and queue need a Redis server: their own suites cover them, not this tool.
   // store-contract runs one contract on the memory and SQLite stores (its lease tests sleep: last);
   // engine-values checks hitRate(). Each file's unit tests come first, all under a second.

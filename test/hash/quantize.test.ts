@@ -152,9 +152,10 @@ describe('quantize', () => {
   });
 
   it('writes only the first values.length slots of the buffer', () => {
-    const out = new Float64Array([7, 7, 7, 7]);
+    // 7.3 is not a 2-bit value: a slot quantized by mistake would read 7.
+    const out = new Float64Array([7.3, 7.3, 7.3, 7.3]);
     quantizeInto([1.3, 2], 2, out);
-    assert.deepEqual(Array.from(out), [1.25, 2, 7, 7]);
+    assert.deepEqual(Array.from(out), [1.25, 2, 7.3, 7.3]);
   });
 
   it('rejects mantissa bits outside 0..52', () => {
