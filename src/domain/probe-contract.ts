@@ -16,7 +16,7 @@ export const RECHECK_EVERY = 50;
  * ... and past this many proposals, one in RECHECK_LATER_EVERY. A recheck goes through the candidate's
  * JSON form (printed and parsed again): at 1 in 50 it was ~4% of an AutoML-Zero search, whose probe is
  * cheaper than that round trip. A probe that disagrees with itself almost always shows early; a late
- * one (a memo evicted after a while, say) is still sampled, 300 times in a 300,000-proposal run.
+ * one (a memo evicted after a while, say) is still sampled: 290 more times in a 300,000-proposal run.
  */
 export const RECHECK_DENSE_UNTIL = 10_000;
 export const RECHECK_LATER_EVERY = 1000;
