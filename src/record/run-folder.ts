@@ -31,6 +31,7 @@ export function makeFolder(dir: string): void {
   const missing: string[] = [];
   for (let at = resolve(dir); !existsSync(at); at = dirname(at)) {
     missing.push(at);
+    // Stryker disable next-line ConditionalExpression: (false) the root always exists, so the loop ends there anyway; only a defence
     if (dirname(at) === at) break;
   }
   for (const path of missing.reverse()) mkdirSync(path);
@@ -116,8 +117,10 @@ export function acquireRunLock(dir: string, notice: (line: string) => void = (li
       const owner = readOwner(path);
       if (owner?.pid === me.pid && owner.host === me.host) return () => releaseLock(path);
       refuseLiveOwner(dir, path);
-      notice(`${dir}: taking over the lock of a deja process that is gone (pid ${owner?.pid ?? 'unknown'})`);
+      // force: another process taking it over may have removed it meanwhile. The notice comes after
+      // the removal, so a test's notice can re-create the lock as a racing process would.
       rmSync(path, { force: true });
+      notice(`${dir}: taking over the lock of a deja process that is gone (pid ${owner?.pid ?? 'unknown'})`);
       continue;
     }
     writeSync(fd, JSON.stringify(me) + '\n');

@@ -82,6 +82,12 @@ interface ClassTally {
   fitness: number | null;
 }
 
+/** Classes by proposals, then distinct members (most first), then hash. */
+function largestFirst([hashA, a]: [string, ClassTally], [hashB, b]: [string, ClassTally]): number {
+  // Stryker disable next-line EqualityOperator: the hashes are a Map's keys, never equal, so < and <= order them alike
+  return b.proposals - a.proposals || b.distinct.size - a.distinct.size || (hashA < hashB ? -1 : 1);
+}
+
 /**
  * Statistics gathered one event at a time, so `deja stats` streams a log of any
  * size: per class only a fingerprint per distinct member is kept, not its JSON.
@@ -135,8 +141,7 @@ export class RunStatsAccumulator {
     const { counts, proposals } = this;
     const hits = counts.get('full-hit')!.count + counts.get('in-flight-join')!.count + this.failedJoins;
     const largestClasses = [...this.classes.entries()]
-      // Stryker disable next-line EqualityOperator: the hashes are a Map's keys, never equal, so < and <= order them alike
-      .sort((a, b) => b[1].proposals - a[1].proposals || b[1].distinct.size - a[1].distinct.size || (a[0] < b[0] ? -1 : 1))
+      .sort(largestFirst)
       .slice(0, topClasses)
       .map(([hash, c]) => ({ hash, proposals: c.proposals, distinct: c.distinct.size, members: c.members, fitness: c.fitness }));
     return {

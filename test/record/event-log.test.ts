@@ -4,11 +4,12 @@
  * policy (refuse, --repair, cut the tail) does to the file.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { checkEventShape, readAllEvents, readEventLog } from '../../src/record/event-log.js';
+import { checkEventShape, closed, readAllEvents, readEventLog } from '../../src/record/event-log.js';
 import type { SearchEvent } from '../../src/record/events.js';
 import { describeBadLines, settleBadLines } from '../../src/record/repair-log.js';
 import { RunFolderError } from '../../src/record/run-folder.js';
@@ -143,6 +144,26 @@ describe('readEventLog', () => {
     assert.deepEqual([noNewline.report.events, noNewline.report.tornTail], [3, null]);
     assert.deepEqual((await readAllEvents(logFile(`${head}x\n${line({ id: 5 })}`))).map((e) => e.id), [0, 1, 5]);
     assert.deepEqual(openFilesUnder(), [], 'every file closed');
+  });
+});
+
+describe('closed', () => {
+  it('waits until a read stream has closed its file, and returns at once for a closed one', async () => {
+    const path = logFile('x'.repeat(100_000));
+    const stream = createReadStream(path);
+    stream.resume(); // read to the end, which closes the file
+    await closed(stream);
+    assert.equal(stream.closed, true);
+    assert.deepEqual(openFilesUnder(), []);
+    const done = createReadStream(path);
+    done.resume();
+    await once(done, 'close');
+    let timer: NodeJS.Timeout | undefined;
+    const waiting = new Promise((resolve) => {
+      timer = setTimeout(resolve, 2000, 'still waiting');
+    });
+    assert.equal(await Promise.race([closed(done).then(() => 'returned'), waiting]), 'returned');
+    clearTimeout(timer);
   });
 });
 

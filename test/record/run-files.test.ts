@@ -54,6 +54,7 @@ describe('checkpoint.json', () => {
       [{ ...base, population: [{ id: 1, fitness: 1 }] }, 'population[0]: expected {id, candidate, fitness}'],
       [{ ...base, population: [null] }, 'population[0]: expected {id, candidate, fitness}'],
       [{ ...base, best: 5 }, 'best: expected null or {id, fitness, candidate}'],
+      [{ ...base, best: undefined }, 'best: expected null or {id, fitness, candidate}'],
       [{ ...base, best: { id: 1, candidate: 1 } }, 'best: expected null or {id, fitness, candidate}'],
       [{ ...base, best: [{ x: 1 }], population: [{ id: 0, candidate: [[[[1]]]], fitness: 1 }] }, 'best: expected null or {id, fitness, candidate}'],
     ];

@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import os, { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { acquireRunLock, checkRunFolder, clearRunFiles, LOCK_FILE, makeFolder, RUN_FILES, RunFolderError } from '../../src/record/run-folder.js';
+import { withStub } from '../fixtures/stub-builtin.js';
 
 const root = mkdtempSync(join(tmpdir(), 'deja-folder-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -31,6 +32,24 @@ const refuses = (fn: () => unknown, message: string) =>
 /** A pid that is surely not running: a child that has exited. */
 const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
 const writeLock = (dir: string, owner: object) => writeFileSync(join(dir, LOCK_FILE), JSON.stringify(owner));
+/**
+ * Runs `fn` while process.kill(pid, 0), the liveness probe, answers with `probe` (which throws an
+ * errno error as the kernel would): what a non-root user or a racing process sees, made reproducible.
+ */
+function withProbe(probe: (pid: number) => void, fn: () => void): void {
+  const kill = process.kill;
+  process.kill = ((pid: number, signal?: string | number) => {
+    if (signal !== 0) return kill.call(process, pid, signal);
+    probe(pid);
+    return true;
+  }) as typeof process.kill;
+  try {
+    fn();
+  } finally {
+    process.kill = kill;
+  }
+}
+const errno = (code: string) => Object.assign(new Error(code), { code });
 
 describe('run folder', () => {
   it('names its files and lock', () => {
@@ -191,5 +210,113 @@ describe('run folder lock', () => {
       acquireRunLock(dir, (line) => notices.push(line))();
       assert.deepEqual(notices, [`${dir}: taking over the lock of a deja process that is gone (pid unknown)`]);
     }
+  });
+
+  it("EPERM from the liveness probe (another user's process) counts as alive; ESRCH as gone", () => {
+    const dir = folder();
+    writeLock(dir, { pid: 4242, host: hostname(), started: 'then' });
+    const probed: number[] = [];
+    const message = `${dir} is in use by deja (pid 4242 on ${hostname()}, since then); wait for it to finish or stop it. If that process is gone, delete ${join(dir, LOCK_FILE)}`;
+    withProbe((pid) => {
+      probed.push(pid);
+      throw errno('EPERM');
+    }, () => {
+      refuses(() => checkRunFolder(dir, 'new'), message);
+      refuses(() => acquireRunLock(dir, () => assert.fail('no takeover')), message);
+    });
+    assert.deepEqual(probed, [4242, 4242]);
+    const notices: string[] = [];
+    withProbe(() => {
+      throw errno('ESRCH');
+    }, () => acquireRunLock(dir, (line) => notices.push(line))());
+    assert.deepEqual(notices, [`${dir}: taking over the lock of a deja process that is gone (pid 4242)`]);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it('a dead owner\'s lock removed by someone else meanwhile is taken all the same', () => {
+    const dir = folder();
+    const path = join(dir, LOCK_FILE);
+    writeLock(dir, { pid: 4243, host: hostname(), started: 'then' });
+    const notices: string[] = [];
+    // Between our reading the dead owner and removing its lock, another process removes it.
+    withProbe(() => {
+      rmSync(path);
+      throw errno('ESRCH');
+    }, () => {
+      const release = acquireRunLock(dir, (line) => notices.push(line));
+      assert.equal(JSON.parse(readFileSync(path, 'utf8')).pid, process.pid);
+      release();
+    });
+    assert.deepEqual(notices, [`${dir}: taking over the lock of a deja process that is gone (pid 4243)`]);
+    assert.equal(existsSync(path), false);
+  });
+
+  it('a lock re-created by racing processes: retried, and refused after three takeovers', () => {
+    const dead = deadPid();
+    const stale = { pid: dead, host: hostname(), started: 'then' };
+    const takeover = (dir: string) => `${dir}: taking over the lock of a deja process that is gone (pid ${dead})`;
+    // Re-created once after our removal: the second try takes it.
+    const once = folder();
+    writeLock(once, stale);
+    const notices: string[] = [];
+    const release = acquireRunLock(once, (line) => {
+      if (notices.push(line) === 1) writeLock(once, stale);
+    });
+    assert.deepEqual(notices, [takeover(once), takeover(once)]);
+    assert.equal(JSON.parse(readFileSync(join(once, LOCK_FILE), 'utf8')).pid, process.pid);
+    release();
+    // Re-created after every removal: three tries, then a refusal (not a loop without end).
+    const always = folder();
+    writeLock(always, stale);
+    const seen: string[] = [];
+    refuses(
+      () => acquireRunLock(always, (line) => {
+        seen.push(line);
+        writeLock(always, stale);
+      }),
+      `${always}: could not take the run folder's lock (another process keeps taking it)`,
+    );
+    assert.deepEqual(seen, [takeover(always), takeover(always), takeover(always)]);
+  });
+
+  it('this pid on another host is another process: refused, and not removed by a release', () => {
+    const dir = folder();
+    writeLock(dir, { pid: process.pid, host: 'elsewhere', started: 'dawn' });
+    const message = `${dir} is in use by deja (pid ${process.pid} on elsewhere, since dawn); wait for it to finish or stop it. If that process is gone, delete ${join(dir, LOCK_FILE)}`;
+    refuses(() => checkRunFolder(dir, 'append'), message);
+    refuses(() => acquireRunLock(dir), message);
+    const mine = folder();
+    const release = acquireRunLock(mine);
+    writeLock(mine, { pid: process.pid, host: 'elsewhere', started: 'dawn' });
+    release();
+    assert.equal(JSON.parse(readFileSync(join(mine, LOCK_FILE), 'utf8')).host, 'elsewhere');
+  });
+
+  it('a release finds its lock deleted meanwhile (by hand): no error', () => {
+    const dir = folder();
+    const path = join(dir, LOCK_FILE);
+    const release = acquireRunLock(dir);
+    // The release reads the owner, asks the host name, then removes: the file goes in between.
+    const host = hostname();
+    withStub(os, 'hostname', () => {
+      rmSync(path);
+      return host;
+    }, release);
+    assert.equal(existsSync(path), false);
+  });
+
+  it('an unreadable lock is fresh for 5 s exactly: refused at 4.999 s, taken at 5 s', () => {
+    const dir = folder();
+    const path = join(dir, LOCK_FILE);
+    writeFileSync(path, '');
+    const seconds = Math.floor(Date.now() / 1000) - 60;
+    utimesSync(path, seconds, seconds); // whole seconds: mtimeMs is exact
+    const at = (ms: number) => () => seconds * 1000 + ms;
+    withStub(Date, 'now', at(4999), () => refuses(() => checkRunFolder(dir, 'new'), `${dir} is being opened by another deja process; try again in a few seconds`));
+    withStub(Date, 'now', at(5000), () => checkRunFolder(dir, 'new'));
+  });
+
+  it('a folder that refuses new files (/proc: ENOENT) is an error of its own, not a lock to take over', () => {
+    assert.throws(() => acquireRunLock('/proc', () => assert.fail('no takeover')), (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT' && !(e instanceof RunFolderError));
   });
 });

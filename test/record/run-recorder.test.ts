@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import type { SearchEvent } from '../../src/record/events.js';
 import { LOCK_FILE, RunFolderError } from '../../src/record/run-folder.js';
 import { RecordWriteError, RunRecorder } from '../../src/record/run-recorder.js';
 import type { RunSummary } from '../../src/record/summary.js';
+import { withStub } from '../fixtures/stub-builtin.js';
 
 const root = mkdtempSync(join(tmpdir(), 'deja-recorder-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -26,6 +27,18 @@ const event = (id: number, extra: Partial<SearchEvent> = {}): SearchEvent => ({
 });
 const summary = { name: 'n', stopReason: 'interrupted' } as unknown as RunSummary;
 const exitHooks = () => process.listenerCount('exit');
+/** Runs fn, returning what it wrote to stderr instead. */
+function stderrOf(fn: () => void): string[] {
+  const written: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stderr.write;
+  try {
+    fn();
+  } finally {
+    process.stderr.write = write;
+  }
+  return written;
+}
 
 describe('RunRecorder', () => {
   it('writes config.json, then events with or without their candidates, whole lines on flush', () => {
@@ -93,6 +106,24 @@ describe('RunRecorder', () => {
     assert.equal(exitHooks(), hooks);
     assert.equal(existsSync(join(dir, 'summary.json')), false);
     assert.equal(existsSync(join(dir, LOCK_FILE)), false);
+  });
+
+  it('one timer per batch of buffered events: a flush cancels it, so the next batch waits its own second', async () => {
+    const dir = newDir();
+    const rec = new RunRecorder(dir, {}, false);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    rec.event(event(0), null);
+    rec.event(event(1), null); // the timer of event 0 already covers it: no second timer
+    assert.equal((rec as unknown as { timer: NodeJS.Timeout }).timer.hasRef(), false, 'a pending flush keeps no process alive');
+    rec.flush(); // cancels that timer
+    await sleep(500);
+    rec.event(event(2), null); // due a second from now
+    // Timers run in the order they are due: this check runs after a second timer of event 1
+    // would have (1.2 s after it), before the timer of event 2 (1 s after it).
+    await sleep(700);
+    assert.equal(eventsOf(dir), `${JSON.stringify(event(0))}\n${JSON.stringify(event(1))}\n`);
+    rec.abandon();
+    assert.equal(eventsOf(dir).split('\n').length, 4);
   });
 
   it('new refuses a folder with a run; replace clears it; append keeps config and ends a torn last line', () => {
@@ -175,11 +206,105 @@ describe('RunRecorder', () => {
     const isFailure = (e: unknown) => e instanceof RecordWriteError && e.name === 'RecordWriteError' && e.code === 'EBADF' && e.message === expected;
     assert.throws(() => rec.flush(), isFailure);
     assert.throws(() => rec.event(event(3), null), isFailure);
+    // Even once the file can be written again, the failure stands: the run must stop, not go on with a gap.
+    closeSync(fields.fd);
+    fields.fd = writable;
     assert.throws(() => rec.flush(), isFailure);
-    closeSync(writable);
     rec.abandon();
     assert.equal(eventsOf(dir), `${JSON.stringify(event(0))}\n${JSON.stringify(event(1))}\n`);
     assert.equal(existsSync(join(dir, LOCK_FILE)), false);
+  });
+
+  it('a write cut short by a full disk is cut off again: the file keeps whole lines', () => {
+    const dir = newDir();
+    const rec = new RunRecorder(dir, {}, false);
+    rec.event(event(0), null);
+    rec.flush();
+    rec.event(event(1), null);
+    rec.event(event(2), null);
+    // A full disk: the first write takes 10 bytes, the next fails.
+    const write = fs.writeSync;
+    let calls = 0;
+    const full = ((fd: number, buffer: Uint8Array, offset: number) => {
+      if (calls++ === 0) return write(fd, buffer, offset, 10);
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    }) as typeof fs.writeSync;
+    const expected = `cannot write ${join(dir, 'events.jsonl')} (ENOSPC); the 1 events before it are on disk: fix the cause and continue with \`deja resume\``;
+    assert.throws(() => withStub(fs, 'writeSync', full, () => rec.flush()), (e: unknown) => e instanceof RecordWriteError && e.code === 'ENOSPC' && e.message === expected);
+    assert.equal(calls, 2);
+    assert.equal(eventsOf(dir), `${JSON.stringify(event(0))}\n`);
+    rec.abandon();
+  });
+
+  it('a line that fills the buffer exactly waits in it; one byte more and the buffer is written first', () => {
+    const dir = newDir();
+    const rec = new RunRecorder(dir, {}, true);
+    const line = (id: number, n: number) => JSON.stringify({ ...event(id), candidate: 'a'.repeat(n) });
+    // The buffer (256 KiB) takes a line when its bytes so far plus 3 per character and the newline fit.
+    let n0 = 60_000;
+    n0 += (2 ** 18 - 1 - (line(0, n0).length + 1)) % 3;
+    const room = 2 ** 18 - (line(0, n0).length + 1);
+    const n1 = (room - 1) / 3 - line(1, 0).length;
+    assert.equal(3 * line(1, n1).length + 1, room);
+    rec.event(event(0), 'a'.repeat(n0));
+    rec.event(event(1), 'a'.repeat(n1));
+    // (Compared by length first: a failure should not print 256 KiB.)
+    assert.equal(eventsOf(dir).length, 0, 'both lines buffered');
+    rec.event(event(2), 'a'.repeat(50_000)); // 150 001 bytes at most: more than the room left
+    const two = `${line(0, n0)}\n${line(1, n1)}\n`;
+    assert.equal(eventsOf(dir).length, two.length, 'the third did not fit: the first two were written');
+    assert.ok(eventsOf(dir) === two);
+    rec.finish(summary);
+    assert.ok(eventsOf(dir) === `${two}${line(2, 50_000)}\n`);
+  });
+
+  it('a checkpoint is due once exactly `everyMs` have passed since the last', () => {
+    const dir = newDir();
+    const rec = new RunRecorder(dir, {}, false);
+    let clock = 1_000_000;
+    const at = () => clock;
+    withStub(Date, 'now', at, () => rec.checkpointWith(1000, () => ({ population: [], best: null })));
+    rec.event(event(0), null);
+    clock += 999;
+    withStub(Date, 'now', at, () => rec.flush());
+    assert.equal(readCheckpoint(dir), null, '999 ms');
+    rec.event(event(1), null);
+    clock += 1;
+    withStub(Date, 'now', at, () => rec.flush());
+    assert.deepEqual(readCheckpoint(dir), { events: 2, population: [], best: null }, '1000 ms');
+    rec.event(event(2), null);
+    clock += 999;
+    withStub(Date, 'now', at, () => rec.flush());
+    assert.equal(readCheckpoint(dir)?.events, 2, '999 ms after that one');
+    rec.abandon();
+  });
+
+  it('the exit hook, called in this process: flushes, says where, releases; after a write failure only releases', () => {
+    const dir = newDir();
+    const hooks = process.listeners('exit');
+    const rec = new RunRecorder(dir, {}, false);
+    const hook = (rec as unknown as { flushOnExit: (code: number) => void }).flushOnExit;
+    assert.deepEqual(process.listeners('exit'), [...hooks, hook]);
+    rec.event(event(0), null);
+    rec.event(event(1), null);
+    assert.deepEqual(stderrOf(() => hook(4)), [
+      `deja: the process is exiting (code 4) in the middle of the run; the 2 settled events are in ${join(dir, 'events.jsonl')}: continue with \`deja resume ${dir}\`\n`,
+    ]);
+    assert.equal(eventsOf(dir), `${JSON.stringify(event(0))}\n${JSON.stringify(event(1))}\n`);
+    assert.equal(existsSync(join(dir, LOCK_FILE)), false);
+    rec.abandon();
+    assert.deepEqual(process.listeners('exit'), hooks);
+
+    const broken = newDir();
+    const failing = new RunRecorder(broken, {}, false);
+    const fields = failing as unknown as { fd: number; flushOnExit: (code: number) => void };
+    failing.event(event(0), null);
+    const writable = fields.fd;
+    fields.fd = openSync(join(broken, 'events.jsonl'), 'r');
+    assert.deepEqual(stderrOf(() => fields.flushOnExit(1)), [], 'the failure was reported where it happened');
+    assert.equal(existsSync(join(broken, LOCK_FILE)), false);
+    closeSync(writable);
+    failing.abandon();
   });
 
   it('a process exiting mid-run writes what settled, says where, and leaves the folder unlocked', () => {

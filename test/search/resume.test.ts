@@ -3,8 +3,11 @@ import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { createRng } from '../../src/random/rng.js';
+import { restoreRun } from '../../src/record/restore-run.js';
 import { computeRunStats, readEvents } from '../../src/record/run-stats.js';
-import { runSearch, type SearchConfig } from '../../src/search/run-search.js';
+import { createSearcher } from '../../src/search/create-searcher.js';
+import { resolveSearch, runSearch, type SearchConfig } from '../../src/search/run-search.js';
 import { fixturePath } from '../fixtures/paths.js';
 
 const config = (maxEvaluations: number): SearchConfig => ({
@@ -50,5 +53,19 @@ describe('resuming a run', () => {
     const next: Array<number | null> = [];
     await runSearch(config(31), { outDir: dir, resumeFrom: readEvents(join(dir, 'events.jsonl')), onEvent: (e) => next.push(e.parentId) });
     assert.ok(next.length > 0 && next[0] !== null && ids.has(next[0]!), `first parent ${next[0]} of ${first.proposals}`);
+  });
+
+  it("draws the resumed searcher's proposals from the stream ('search', 'resumed', next id), not the first part's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deja-resume-'));
+    await runSearch(config(30), { outDir: dir });
+    const before = readEvents(join(dir, 'events.jsonl'));
+    const added: Array<{ candidate: unknown; parentId: number | null }> = [];
+    await runSearch(config(31), { outDir: dir, resumeFrom: before, onEvent: (e) => added.push({ candidate: e.candidate, parentId: e.parentId }) });
+    // The same searcher, restored by hand, with the stream a resumed run must use.
+    const restored = restoreRun(before);
+    const { domain, experiment } = await resolveSearch(config(31));
+    const expected = createSearcher(domain, experiment.search, createRng(4, 'search', 'resumed', restored.nextId));
+    expected.restore(restored.individuals);
+    assert.deepEqual(added[0], expected.propose());
   });
 });

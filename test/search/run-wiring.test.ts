@@ -12,9 +12,10 @@ import { describe, it } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import type { Domain } from '../../src/domain/domain.js';
 import { ProbeContractError } from '../../src/domain/probe-contract.js';
-import { deriveSeed } from '../../src/random/rng.js';
+import { createRng, deriveSeed } from '../../src/random/rng.js';
 import type { SearchEvent } from '../../src/record/events.js';
 import { cacheNamespace } from '../../src/search/cache-namespace.js';
+import { createSearcher } from '../../src/search/create-searcher.js';
 import { resolveSearch } from '../../src/search/resolve-search.js';
 import { runSearch, type ProgressSnapshot, type SearchConfig } from '../../src/search/run-search.js';
 import type { EvaluationOutcome, EvaluationTask } from '../../src/workers/evaluation-task.js';
@@ -145,6 +146,37 @@ describe('runSearch wiring', () => {
     assert.equal(checkpoint.population.length, 20);
     await run(base(), { outDir: join(dir, 'full') });
     assert.equal(existsSync(join(dir, 'full', 'checkpoint.json')), false);
+  });
+
+  it('checkpointSeconds are seconds: none is due at the flush of the first 512 events of a run shorter than 10 minutes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deja-wiring-'));
+    const path = join(dir, 'checkpoint.json');
+    const seen: boolean[] = [];
+    await run(base({ record: { candidates: false, checkpointSeconds: 600 }, cache: { enabled: false }, budget: { maxEvaluations: 600 } }), {
+      outDir: dir,
+      onEvent: (e) => {
+        if (e.id === 520) seen.push(existsSync(path)); // 512 events were flushed by then
+      },
+    });
+    assert.deepEqual(seen, [false]);
+    assert.equal(JSON.parse(readFileSync(path, 'utf8')).events, 600, 'the final checkpoint');
+  });
+
+  it("draws a fresh run's proposals from the stream ('search')", async () => {
+    const config = base();
+    const { events } = await run(config);
+    const { domain, experiment } = await resolveSearch(config);
+    const expected = createSearcher(domain, experiment.search, createRng(3, 'search'));
+    const first = events.find((e) => e.id === 0)!;
+    assert.deepEqual({ candidate: first.candidate, parentId: first.parentId }, expected.propose());
+  });
+
+  it("samples full hits for verification from the stream ('verify', 0)", async () => {
+    const { events } = await run(base({ cache: { verifyProbability: 0.5 }, domainOptions: { classes: 8, size: 1000 } }));
+    const hits = events.filter((e) => e.outcome === 'full-hit').sort((a, b) => a.id - b.id);
+    assert.ok(hits.length >= 20, `${hits.length} full hits`);
+    const rng = createRng(3, 'verify', 0);
+    assert.deepEqual(hits.map((e) => e.verified !== undefined), hits.map(() => rng.bernoulli(0.5)));
   });
 
   it('reports progress once more at the end, with the final counters, and closes the domain', async () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { Domain } from '../../src/domain/domain.js';
+import { DomainInputError, type Domain } from '../../src/domain/domain.js';
 import { createRng } from '../../src/random/rng.js';
 import { cacheNamespace, canonicalJson } from '../../src/search/cache-namespace.js';
 import { resolveSearch, type SearchConfig } from '../../src/search/resolve-search.js';
@@ -39,6 +39,9 @@ describe('resolveSearch', () => {
     assert.deepEqual([byObject.mantissaBits, byObject.domain.name, byObject.domainRef, byObject.experiment.domain], [12, 'objdom', { spec: '<object objdom>', options: { q: 1 } }, 'objdom']);
     assert.equal((await resolveSearch(config({ maxEvaluations: 1 }, { domain: object, cache: { mantissaBits: 0 } }))).mantissaBits, 0);
     await assert.rejects(resolveSearch(config({ maxEvaluations: 1 }, { domain: object, workers: 1 })), /a domain given as an object can only be evaluated inline \(workers: 0\)/);
+    // A nameless object is refused for its missing name (the experiment's domain field reads 'custom' meanwhile).
+    const nameless = { ...createTestDomain(), name: undefined } as unknown as Domain;
+    await assert.rejects(resolveSearch(config({ maxEvaluations: 1 }, { domain: nameless })), (e: unknown) => e instanceof DomainInputError && e.message === 'domain.name: expected a non-empty string');
   });
 });
 
