@@ -52,8 +52,8 @@ export class RunState {
   }
 
   /** Seconds of run time, the parts before a resume included. */
-  elapsed(): number {
-    return this.elapsedBefore + (performance.now() - this.started) / 1000;
+  elapsed(now = performance.now()): number {
+    return this.elapsedBefore + (now - this.started) / 1000;
   }
 
   /**
@@ -62,7 +62,7 @@ export class RunState {
    * a tenth of the cost of an event's line.
    */
   timestamp(now = performance.now()): number {
-    return Math.round((this.elapsedBefore + (now - this.started) / 1000) * 1e6) / 1e6;
+    return Math.round(this.elapsed(now) * 1e6) / 1e6;
   }
 
   /** Counts a settled proposal's fitness (null: failed) towards the best and the target. */

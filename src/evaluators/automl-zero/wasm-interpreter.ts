@@ -188,8 +188,7 @@ export class WasmInterpreter {
   private readonly tasks = new WeakMap<Float64Array, TaskAddresses>();
   private free: number;
 
-  /** The ops this instance has cases for. */
-  private readonly ops: ReadonlySet<number>;
+  /** The ops this instance has cases for, as a table by op id. */
   private readonly opTable: Uint8Array;
 
   /**
@@ -203,8 +202,8 @@ export class WasmInterpreter {
     ops: Iterable<number> = SUPPORTED,
   ) {
     if (F > WASM_MAX_F) throw new RangeError(`wasm interpreter: F = ${F} > ${WASM_MAX_F}`);
-    this.ops = new Set([...ops].filter((id) => SUPPORTED.has(id)));
-    this.opTable = opTable(this.ops);
+    const caseOps = new Set([...ops].filter((id) => SUPPORTED.has(id)));
+    this.opTable = opTable(caseOps);
     this.lay = layout(F, memorySize);
     const v0 = memorySize.scalars + FEATURES_VECTOR * F;
     const lay = this.lay;
@@ -212,10 +211,10 @@ export class WasmInterpreter {
     const imports = MATH.map((name) => ({ name, type: { params: [F64], results: [F64] } }));
     const type = { params: PARAM_TYPES, results: [F64] };
     const pages = Math.ceil(lay.free / 65536) + 1;
-    const one = functionBody(lay, this.ops, { isa: f64Isa(lay.temp), steps: stepCode(lay, v0), shift: 0, finish: get(L.loss) });
+    const one = functionBody(lay, caseOps, { isa: f64Isa(lay.temp), steps: stepCode(lay, v0), shift: 0, finish: get(L.loss) });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(encodeModule({ imports, func: { name: 'run', type, locals: LOCAL_TYPES, body: one }, pages })), { m: math });
     this.memory = instance.exports.memory as WasmMemory;
-    const pair = functionBody(lay, this.ops, { isa: laneIsaOf(lay), steps: laneStepCode(lay, v0), shift: 1, finish: laneFinish(lay) });
+    const pair = functionBody(lay, caseOps, { isa: laneIsaOf(lay), steps: laneStepCode(lay, v0), shift: 1, finish: laneFinish(lay) });
     const lanes = new WebAssembly.Module(encodeModule({ imports, func: { name: 'run', type, locals: LANE_LOCAL_TYPES, body: pair }, pages, importMemory: true }));
     this.runLanes = new WebAssembly.Instance(lanes, { m: { ...math, memory: this.memory } }).exports.run as (...args: number[]) => number;
     this.run = instance.exports.run as (...args: number[]) => number;
@@ -251,18 +250,15 @@ export class WasmInterpreter {
     return task;
   }
 
-  /** put, made once: layOut calls it for every step of every new program. */
-  private readonly putStep: StepSink = (k, id, out, in1, in2, d0, d1, d2) => this.put(k, id, out, in1, in2, d0, d1, d2);
-
-  /** Writes step k into the module's memory. */
-  private put(k: number, id: number, out: number, in1: number, in2: number, d0: number, d1: number, d2: number): void {
+  /** Writes step k into the module's memory. A function made once, so that layOut can call it for every step of every new program. */
+  private readonly put: StepSink = (k, id, out, in1, in2, d0, d1, d2) => {
     const base = this.lay.code / 4 + 4 * k;
     this.i[base] = id;
     this.i[base + 1] = constantAt(id, out, d0, d1, this.F) * 8;
     this.i[base + 2] = in1 * 8;
     this.i[base + 3] = in2 * 8;
     this.f[this.lay.data / 8 + k] = constantValue(id, d0, d1, d2);
-  }
+  };
 
   private load(p: Assembled): void {
     if (this.loaded === p) return;
@@ -276,7 +272,7 @@ export class WasmInterpreter {
   /** Loads a program's steps straight from its instructions (interpret.ts's layOut): no assembled arrays. */
   private loadProgram(p: Program): void {
     if (this.loaded === p) return;
-    this.shape = layOut(p, this.F, this.memorySize, this.putStep);
+    this.shape = layOut(p, this.F, this.memorySize, this.put);
     this.loaded = p;
   }
 
